@@ -1,0 +1,200 @@
+#!/usr/bin/env python
+"""aclparse: add the Cisco ACL log fields (DESIGN.md section 2) to the events that carry them.
+
+    ... | aclparse [field=_raw]
+
+A streaming, distributable SCP v2 command (commands.conf: ``chunked = true``). Every event
+comes back, in order: an ACL event gains the ``acltrace.fields.FIELDS`` columns its message
+carries (replacing same-named columns, e.g. a ``src_ip`` props already extracted); any other
+event passes through untouched. The domain work is one call to ``acltrace.parser.parse_event``.
+
+Record path. splunklib turns every record into an OrderedDict, decodes ``__mv_`` columns and
+re-encodes every value on the way out; that costs more than parsing the event. So this command
+keeps splunklib for everything around the records (getinfo, options, metadata, messages,
+``finished``) and overrides one method, ``_execute_chunk_v2``, to read a chunk's CSV body with
+``csv.reader`` into lists, find the ``field`` column once per chunk, parse one cell per row,
+and write the rows back with ``csv.writer``, our columns appended. ``stream`` keeps the same
+behaviour over splunklib's dict records; it serves protocol v1 and any splunklib whose
+internals this fast path does not recognise.
+
+One bad record never fails the search: it passes through unchanged, and failures are counted
+and reported once, as a single warning in the last chunk.
+"""
+import csv
+import os
+import sys
+from io import StringIO
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+from splunklib.searchcommands import (  # noqa: E402
+    Configuration,
+    Option,
+    StreamingCommand,
+    dispatch,
+    validators,
+)
+from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
+
+from acltrace.fields import FIELDS  # noqa: E402
+from acltrace.parser import parse_event  # noqa: E402
+
+# Python < 3.11's csv.reader refuses NUL bytes ("line contains NUL"); such a chunk has its NULs
+# swapped for a character it does not contain, and swapped back on the way out.
+_NUL_SAFE_CSV = sys.version_info >= (3, 11)
+_NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
+
+
+@Configuration(distributed=True)
+class AclParseCommand(StreamingCommand):
+    """Extracts ACL fields (action, rule, src_ip, dest_port, ...) from Cisco IOS, IOS XE,
+    NX-OS, ASA/PIX/FWSM/FTD access-list log messages.
+
+    ##Syntax
+
+    aclparse [field=<field>]
+
+    ##Description
+
+    Parses the text of ``field`` (default ``_raw``) of each event. ACL events gain the fields
+    the message carries; other events pass through unchanged.
+    """
+
+    field = Option(
+        doc="""
+        **Syntax:** **field=***<fieldname>*
+        **Description:** The field that holds the log message. Default: _raw.""",
+        default="_raw",
+        validate=validators.Fieldname(),
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._failed_records = 0     # records the parser raised on (reported once, at the end)
+        self._failed_chunks = 0      # chunks passed back unprocessed (CSV we could not read)
+        self._warned_no_field = False
+
+    # -- the reference behaviour, over splunklib's dict records ---------------------------------
+
+    def stream(self, records):
+        field = self.field
+        for record in records:
+            raw = record.get(field)
+            if isinstance(raw, list):        # a multivalue field: what splunkd shows as its text
+                raw = "\n".join(raw)
+            event = self._parse(raw) if raw is not None else None
+            for name in FIELDS:
+                value = event.get(name) if event else None
+                # an ACL event's value replaces a same-named column; otherwise the column stays
+                self.add_field(record, name, record.get(name) if value is None else value)
+            yield record
+        if self._finished or self.protocol_version == 1:  # v1: one call sees every record
+            self._report()
+
+    def _parse(self, raw):
+        try:
+            event = parse_event(raw)
+            if event is None or isinstance(event, dict):
+                return event
+            raise TypeError(f"parse_event returned {type(event).__name__}")
+        except Exception:  # a parser bug must not fail the search: count it, pass the event on
+            self._failed_records += 1
+            return None
+
+    # -- the fast record path (SCP v2) ----------------------------------------------------------
+
+    def _execute_chunk_v2(self, process, chunk):
+        """Process one ``execute`` chunk: overrides splunklib's dict-per-record loop.
+
+        splunklib's ``_execute_v2`` reads the chunk (body decoded as UTF-8 with replacement
+        characters) and, after this returns, sends the record writer's buffer with the chunk's
+        messages and ``finished`` flag; we only fill that buffer.
+        """
+        buffer = getattr(self._record_writer, "_buffer", None)
+        if not isinstance(buffer, StringIO):  # a splunklib we don't know: use its own loop
+            return super()._execute_chunk_v2(process, chunk)
+        body = chunk[1]
+        if body:
+            try:
+                buffer.write(self._process_body(body))
+            except Exception:  # unreadable CSV, or our bug: this chunk goes back as it came
+                self._failed_chunks += 1
+                buffer.write(body)
+        if self._finished:
+            self._report()
+
+    def _process_body(self, body):
+        stand_in = None
+        if not _NUL_SAFE_CSV and "\0" in body:
+            stand_in = next(c for c in _NUL_STAND_INS if c not in body)
+            body = body.replace("\0", stand_in)
+
+        rows = csv.reader(StringIO(body), dialect=CsvDialect)
+        header = next(rows, None)
+        if header is None:
+            return ""
+        try:
+            at = header.index(self.field)
+        except ValueError:
+            if not self._warned_no_field:
+                self._warned_no_field = True
+                self.write_warning(
+                    f"no field {self.field} in the events; aclparse added nothing")
+            return body if stand_in is None else body.replace(stand_in, "\0")
+
+        width = len(header)
+        columns = {name: i for i, name in enumerate(header)}
+        # our fields the events don't carry yet: new columns (single-valued: no __mv_ twin)
+        added = [name for name in FIELDS if name not in columns]
+        no_values = [""] * len(added)
+        # our fields the events carry already: (field, column, its __mv_ twin's column or None)
+        replaced = [(name, columns[name], columns.get("__mv_" + name))
+                    for name in FIELDS if name in columns]
+
+        out = StringIO()
+        writer = csv.writer(out, dialect=CsvDialect)
+        writer.writerow(header + added)
+        writerow = writer.writerow
+        parse = parse_event
+        failed = 0
+
+        for row in rows:
+            if len(row) != width:                    # ragged row: pad or cut to the header
+                row = (row + [""] * width)[:width]
+            try:
+                event = parse(row[at])
+                if event is None:
+                    row += no_values
+                else:
+                    row += map(event.get, added)     # absent fields: None, written as empty
+                    for name, i, mv in replaced:
+                        value = event.get(name)
+                        if value is not None:
+                            row[i] = value
+                            if mv is not None:
+                                row[mv] = ""
+            except Exception:  # a parser bug must not fail the search: count it, pass the row on
+                failed += 1
+                del row[width:]
+                row += no_values
+            writerow(row)
+
+        self._failed_records += failed
+        text = out.getvalue()
+        return text if stand_in is None else text.replace(stand_in, "\0")
+
+    def _report(self):
+        """The one warning of a search about what failed (sent with the last chunk)."""
+        failed = []
+        if self._failed_records:
+            failed.append(f"{self._failed_records} record(s)")
+        if self._failed_chunks:
+            failed.append(f"{self._failed_chunks} whole chunk(s) of records")
+        if failed:
+            self.write_warning(
+                f"aclparse could not parse {' and '.join(failed)}; "
+                "they were passed through unchanged")
+        self._failed_records = self._failed_chunks = 0
+
+
+dispatch(AclParseCommand, sys.argv, sys.stdin, sys.stdout, __name__)
