@@ -31,6 +31,8 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
 
+csv.field_size_limit(2**31 - 1)   # records may be large (a 1 MiB _raw); splunkd sets no such limit
+
 _HEADER = re.compile(rb"chunked\s+1\.0\s*,\s*(\d+)\s*,\s*(\d+)\s*\n")
 
 Record = Dict[str, Any]          # field -> str, or a list of str for a multivalue field
