@@ -25,6 +25,7 @@ FIELDS = (
     "packets",          # packet / hit count of the log line
     "icmp_type",
     "icmp_code",
+    "igmp_type",        # IGMP message type (IOS SP lines)
     "tcp_flag",         # ASA: flags as logged, e.g. "RST ACK"
     "direction",        # inbound | outbound where the message says so
     "interval",         # seconds a summarised count covers (ASA 106100)
@@ -42,5 +43,5 @@ FIELDS = (
 # Fields whose values are whole numbers (the CLI writes them as JSON numbers).
 NUMERIC = frozenset((
     "ace", "protocol_version", "src_port", "dest_port", "packets", "icmp_type",
-    "icmp_code", "interval", "missed_packets", "severity", "seq",
+    "icmp_code", "igmp_type", "interval", "missed_packets", "severity", "seq",
 ))

@@ -1,19 +1,112 @@
-"""Parse one raw syslog event into ACL fields (PROVISIONAL: being filled in)."""
+"""Parse one raw event into the ACL fields of DESIGN.md section 2.
+
+``parse_event(raw)`` finds the Cisco mnemonic, hands the text after it to the
+body parser of its family (ios, asa, nxos) and the text before it to the header
+parser, then adds the fields every family shares (action, protocol, vendor_product).
+Cheap substring tests reject most non-ACL lines before any regex runs.
+"""
 import re
 from typing import Dict, Optional
 
-_IOS = re.compile(
-    r"%(?P<mnemonic>SEC-(?P<severity>\d)-(?P<message_id>IPACCESSLOG\w*)):\s+list (?P<rule>\S+) "
-    r"(?P<vendor_action>permitted|denied) (?P<transport>\S+) (?P<src_ip>[^\s(]+)\((?P<src_port>\d+)\)"
-    r"(?: \((?P<src_interface>\S+) ?(?P<src_mac>[0-9a-f.]*)\))? -> (?P<dest_ip>[^\s(]+)\((?P<dest_port>\d+)\), (?P<packets>\d+) packets?"
+from . import asa, ios, nxos
+from .header import parse_header
+
+_IOS_MNEMONIC = re.compile(
+    r"%(?P<mnemonic>(?P<facility>[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)?)-(?P<severity>[0-7])-"
+    r"(?P<message_id>[A-Z0-9_]*ACCESSLOG[A-Z0-9_]*))\s?:"
 )
+_ASA_MNEMONIC = re.compile(
+    r"%?(?P<mnemonic>(?P<facility>ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?(?P<severity>[0-7])-(?P<message_id>\d{6}))\s?:"
+)
+_NXOS_MNEMONIC = re.compile(r"%(?P<mnemonic>ACLLOG-(?P<severity>[0-7])-(?P<message_id>ACLLOG_[A-Z_]+))\s?:")
+_ANY_MNEMONIC = re.compile(r"%?\b[A-Z][A-Z0-9_]*-(?:[A-Za-z0-9_]+-)*[0-7]-[A-Z0-9_]+\s?:")
+_BARE_START = re.compile(r"(?:Deny |access-list \S+ (?:permitted|denied|est-allowed) |Inbound |Outbound )")
+
+_ASA_IDS = ("106001", "106002", "106006", "106007", "106010", "106011", "106012", "106014", "106015",
+            "106016", "106017", "106020", "106021", "106022", "106023", "106100", "710003", "313001")
+_ASA_PRODUCT = {"ASA": "Cisco ASA", "PIX": "Cisco PIX", "FWSM": "Cisco FWSM", "FTD": "Cisco FTD"}
+_ACTION = {"permitted": "allowed", "permit": "allowed", "est-allowed": "allowed",
+           "denied": "blocked", "deny": "blocked"}
 
 
 def parse_event(raw: str) -> Optional[Dict[str, str]]:
-    """Return the ACL fields of ``raw`` or None when it is not an ACL event. Never raises."""
-    m = _IOS.search(raw)
-    if not m:
+    """Return the ACL fields of ``raw`` (string values), or None when it is not an ACL event."""
+    if "ACCESSLOG" in raw:
+        return _ios(raw)
+    if "ACLLOG" in raw:
+        return _nxos(raw)
+    if any(mid in raw for mid in _ASA_IDS):
+        ev = _asa(raw)
+        if ev is not None:
+            return ev
+    if ("Deny " in raw or "access-list " in raw or "connection denied" in raw) and not _ANY_MNEMONIC.search(raw):
+        return _bare(raw)
+    return None
+
+
+def _ios(raw: str) -> Optional[Dict[str, str]]:
+    m = _IOS_MNEMONIC.search(raw)
+    if m is None:
         return None
-    ev = {k: v for k, v in m.groupdict().items() if v}
-    ev["action"] = "allowed" if ev["vendor_action"] == "permitted" else "blocked"
+    facility = m.group("facility")
+    ipv6 = "IPV6" in facility or "IPV6" in m.group("message_id")
+    ev = ios.parse_body(raw, m.end(), ipv6)
+    if ev is None:
+        return None
+    if "rule" in ev:
+        ev["protocol"] = "ip"
+        ev.setdefault("protocol_version", "6" if ipv6 else "4")
+    product = "Cisco IOS XR" if facility.startswith("ACL-") else "Cisco IOS"
+    return _finish(ev, raw, m, product)
+
+
+def _nxos(raw: str) -> Optional[Dict[str, str]]:
+    m = _NXOS_MNEMONIC.search(raw)
+    ev = nxos.parse_body(raw, m.end()) if m else None
+    if ev is None:
+        return None
+    ev["protocol"] = "ip"
+    return _finish(ev, raw, m, "Cisco NX-OS")
+
+
+def _asa(raw: str) -> Optional[Dict[str, str]]:
+    m = _ASA_MNEMONIC.search(raw)
+    ev = asa.parse_body(m.group("message_id"), raw, m.end()) if m else None
+    if ev is None:
+        return None
+    ev["protocol"] = "ip"
+    return _finish(ev, raw, m, _ASA_PRODUCT[m.group("facility")])
+
+
+def _bare(raw: str) -> Optional[Dict[str, str]]:
+    """An ASA body quoted without its mnemonic: the body's own shape says which message it is."""
+    start = _BARE_START.search(raw)
+    if start is None:
+        return None
+    for message_id in asa.BARE_BODY_IDS:
+        ev = asa.parse_body(message_id, raw, start.start())
+        if ev is not None:
+            ev["message_id"] = message_id
+            ev["protocol"] = "ip"
+            ev["vendor_product"] = "Cisco ASA"
+            ev.update(parse_header(raw[:start.start()]))
+            return _common(ev)
+    return None
+
+
+def _finish(ev: Dict[str, str], raw: str, m: "re.Match[str]", product: str) -> Dict[str, str]:
+    ev["mnemonic"] = m.group("mnemonic")
+    ev["message_id"] = m.group("message_id")
+    ev["severity"] = m.group("severity")
+    ev["vendor_product"] = product
+    ev.update(parse_header(raw[:m.start()]))
+    return _common(ev)
+
+
+def _common(ev: Dict[str, str]) -> Dict[str, str]:
+    vendor_action = ev.get("vendor_action")
+    if vendor_action:
+        action = _ACTION.get(vendor_action.lower())
+        if action:
+            ev["action"] = action
     return ev

@@ -1,0 +1,116 @@
+"""Bodies of ASA / PIX / FWSM / FTD access-control messages, by message id.
+
+One regex per message id, written from Cisco's message catalogue and the peer
+corpus. Trailing parts are optional so a truncated line still gives what it has;
+ports must be digits, so documentation templates ("/port", "{permitted | denied}")
+are not mistaken for events.
+"""
+import re
+from typing import Callable, Dict, Optional
+
+from .addr import ip_version, put_address
+
+_ADDR = r"[^\s/(),]+"
+_IFACE_ADDR = r"(?P<{0}>[^\s/()]+)(?:/(?P<{0}_port>\d+))?(?:\((?P<{0}_note>[^)]*)\))?"
+_TYPE_CODE = r"(?:\s?\(?type (?P<icmp_type>\d+), code (?P<icmp_code>\d+)\)?,?)?"
+
+
+def _rx(pattern: str) -> "re.Pattern[str]":
+    return re.compile(r"\s*(?:message repeated \d+ times: \[\s*)?" + pattern)
+
+
+_PATTERNS = {
+    "106001": _rx(r"(?P<direction>Inbound|Outbound) (?P<transport>\w+) connection (?P<vendor_action>denied) "
+                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
+                  r"(?: flags(?: (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?)?(?:\s+on interface (?P<src_interface>[\w.:-]+))?"),
+    "106002": _rx(r"(?P<transport>\w+) connection (?P<vendor_action>denied) by (?P<direction>inbound|outbound) list "
+                  r"(?P<rule>\S+) src (?P<src>[\d.:]+) (?P<src_port>\d+) dest (?P<dest>[\d.:]+) (?P<dest_port>\d+)"),
+    "106006": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>\w+) "
+                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
+                  r"(?:\s+on\s+interface (?P<src_interface>[\w.:-]+))?"),
+    "106007": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>\w+) "
+                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
+                  r"(?: due to (?P<reason>.+?))?\s*$"),
+    "106010": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?:\((?P<reason>[^)]+)\) )?"
+                  r"(?:protocol (?P<proto_num>\d+)|(?P<transport>[a-z]\w*)) "
+                  r"src (?P<src_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("src")
+                  + r"(?: dst (?P<dest_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("dest") + r")?"
+                  + _TYPE_CODE),
+    "106014": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>icmp) "
+                  r"src (?P<src_interface>[^\s:]+):\s?(?P<src>[^\s(]+) "
+                  r"dst (?P<dest_interface>[^\s:]+):\s?(?P<dest>[^\s(]+?)\s?\(type (?P<icmp_type>\d+), code (?P<icmp_code>\d+)\)"),
+    "106015": _rx(r"(?P<vendor_action>Deny) (?P<transport>TCP) \((?P<reason>no connection)\) "
+                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
+                  r"(?: flags (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?(?:\s+on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
+    "106016": _rx(r"(?P<vendor_action>Deny) IP (?P<reason>spoof) from \((?P<src>[^)]+)\) to (?P<dest>\S+)"
+                  r"(?: on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
+    "106017": _rx(r"(?P<vendor_action>Deny) IP due to (?P<reason>Land Attack) from (?P<src>\S+) to (?P<dest>\S+)"),
+    "106012": _rx(r"(?P<vendor_action>Deny) IP from (?P<src>\S+) to (?P<dest>[^\s,]+), (?P<reason>IP options.*?)\.?\s*$"),
+    "106020": _rx(r"(?P<vendor_action>Deny) IP (?P<reason>teardrop fragment) \(size = \d+, offset = \d+\) "
+                  r"from (?P<src>\S+) to (?P<dest>\S+)"),
+    "106021": _rx(r"(?P<vendor_action>Deny) (?:(?P<transport>[A-Z]+|\d+)|protocol) (?P<reason>reverse path check) "
+                  r"from (?P<src>\S+) to (?P<dest>\S+) on interface (?P<src_interface>[\w.:-]+?)\.?\s*$"),
+    "106022": _rx(r"(?P<vendor_action>Deny) (?:(?P<transport>[A-Z]+|\d+)|protocol) (?P<reason>connection spoof) "
+                  r"from (?P<src>\S+) to (?P<dest>\S+) on interface (?P<src_interface>[\w.:-]+?)\.?\s*$"),
+    "106023": _rx(r"(?P<vendor_action>Deny) (?:protocol (?P<proto_num>\d+)|(?P<transport>[a-z]\w*)) "
+                  r"src (?P<src_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("src")
+                  + r" dst (?P<dest_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("dest")
+                  + _TYPE_CODE + r"(?: by access-group \"(?P<rule>[^\"]*)\")?"),
+    "106100": _rx(r"access-list (?P<rule>\S+) (?P<vendor_action>permitted|denied|est-allowed) (?P<transport>\w+) "
+                  r"(?P<src_interface>[^\s/]+)/(?P<src>[^\s(]+)\((?P<src_port>\d+)\)(?:\s?\([^)]*\))? -> "
+                  r"(?P<dest_interface>[^\s/]+)/(?P<dest>[^\s(]+)\((?P<dest_port>\d+)\)(?:\s?\([^)]*\))? "
+                  r"hit-cnt (?P<packets>\d+)(?: \(?first hit\)?| (?P<interval>\d+)-second interval)?"),
+    "710003": _rx(r"(?P<transport>\w+) access (?P<vendor_action>denied) by ACL from (?P<src>[^\s/]+)/(?P<src_port>\d+) "
+                  r"to (?P<dest_interface>[^\s:]+):(?P<dest>[^\s/]+)/(?P<dest_port>\d+)"),
+    "313001": _rx(r"(?P<vendor_action>Denied) (?P<transport>ICMP) type=(?P<icmp_type>\d+), code=(?P<icmp_code>\d+) "
+                  r"from (?P<src>[^\s]+?)(?: on interface (?P<src_interface>[\w.:-]+))?\s*$"),
+}
+_PATTERNS["106011"] = _PATTERNS["106010"]       # "Deny inbound (No xlate) ..."
+
+# Message ids whose body identifies itself, tried (in this order) on lines that
+# carry no mnemonic at all, e.g. bodies quoted without their syslog header.
+BARE_BODY_IDS = ("106023", "106100", "106015", "106006", "106001", "106014", "106021")
+
+
+
+def parse_body(message_id: str, body: str, pos: int) -> Optional[Dict[str, str]]:
+    """Fields of an ASA-family body for ``message_id`` starting at ``body[pos]``, or None."""
+    pattern = _PATTERNS.get(message_id)
+    m = pattern.match(body, pos) if pattern else None
+    if m is None:
+        return None
+    groups = m.groupdict()
+    ev = {k: v for k, v in groups.items() if v and k in _DIRECT}
+    transport = groups.get("transport") or groups.get("proto_num")   # numbers as logged, like IOS NP
+    if transport and transport.lower() != "ip":
+        ev["transport"] = transport.lower()
+    if "direction" in ev:
+        ev["direction"] = ev["direction"].lower()
+    for side in ("src", "dest"):
+        _address(ev, side, groups.get(side), groups.get(side + "_interface"), groups.get(side + "_note"))
+    if ev.get("transport") == "icmp" and message_id == "106100":
+        # 106100 writes an ICMP type and code where TCP/UDP have ports.
+        ev["icmp_type"], ev["icmp_code"] = ev.pop("src_port"), ev.pop("dest_port")
+    return ev
+
+
+_DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_port", "packets", "interval",
+                     "icmp_type", "icmp_code", "tcp_flag", "reason"))
+
+
+def _address(ev: Dict[str, str], side: str, addr: Optional[str], iface: Optional[str], note: Optional[str]) -> None:
+    """Split ASA's ``iface:addr`` (interface names may hold colons, IPv6 does) and store both."""
+    if iface and addr and not ip_version(addr) and ":" in addr:
+        # "OUTSIDE:2a02:cf40::1" was cut at the wrong colon: move the cut right.
+        joined = iface + ":" + addr
+        for i, ch in enumerate(joined):
+            if ch == ":" and ip_version(joined[i + 1:]):
+                iface, addr = joined[:i], joined[i + 1:]
+                break
+    if iface:
+        ev[side + "_interface"] = iface
+    put_address(ev, side, addr)
+    if note and side + "_host" not in ev and " " not in note and "\\" not in note and "," not in note:
+        ev[side + "_host"] = note     # "(testhostname.domain)": the name the ASA resolved
+
+

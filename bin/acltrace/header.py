@@ -1,0 +1,83 @@
+"""The text before a Cisco mnemonic: who logged it, when, and its sequence number.
+
+Cisco lines arrive in many wrappings (see shared/corpus): an optional syslog
+priority, an optional relay header (timestamp + host, BSD or ISO, or an RFC 5424
+frame), counters and a host name the device adds itself (``service sequence-numbers``,
+``logging origin-id``), then the device's own timestamp (``*``/``.`` clock marks,
+year, milliseconds, time zone, or an uptime such as ``2y10w``), then ``%MNEMONIC:``.
+
+``parse_header(prefix)`` reads that prefix right to left: first the device
+timestamp just before the mnemonic, then the tokens before it. The last host-like
+token names the device (a host name the device adds wins over the relay's).
+Limits: a host name of 2-5 letters written right after a timestamp with a colon
+(``Oct 6 03:32:02 gmt:``) is read as a time zone, which is what it almost always is.
+"""
+import re
+from typing import Dict
+
+from .addr import ip_version, is_hostname
+
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = r"\d{1,2}:\d\d:\d\d(?:\.\d+)?"
+_DATE_TIME = (
+    rf"(?:\d{{4}} +{_MON} +\d{{1,2}}|{_MON} +\d{{1,2}}(?: +\d{{4}})?) +{_CLOCK}"
+)
+_ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"
+_TZ = r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?|[A-Za-z]{2,5}"
+_UPTIME = r"\d+[ywdh]\d+[wdhm](?:\d+[hms])?|\d\d:\d\d:\d\d(?:\.\d+)?"
+
+# The device's own timestamp, right before the mnemonic (after optional process tag).
+_DEVICE_TIME = re.compile(
+    rf"(?:^|(?<=[\s:>]))[*.]?(?P<time>(?:{_DATE_TIME}|{_ISO})(?: (?:{_TZ}))?|{_UPTIME}) ?:?\s*\Z"
+)
+# IOS-XR and NX-OS add a process tag after the time: "ipv4_acl_mgr[310]:".
+_PROCESS_TAG = re.compile(r"\s[\w-]+\[\d+\]:\s*\Z")
+_PRI = re.compile(r"<\d{1,3}>")
+_RFC5424 = re.compile(r"1 (?P<time>\S+) (?P<host>\S+) \S+ \S+ \S+ (?:-|(?:\[.*?\])+)\s?")
+_RELAY = re.compile(rf"(?P<time>{_DATE_TIME}|{_ISO}) +(?P<host>\S+?) ?(?::|\s|\Z)")
+_SPLIT = re.compile(r":?\s+")
+_COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
+
+
+def parse_header(prefix: str) -> Dict[str, str]:
+    """Return dvc, seq and device_time found in ``prefix`` (only those present)."""
+    out: Dict[str, str] = {}
+    rest = prefix.rstrip()
+    tag = _PROCESS_TAG.search(rest)
+    if tag:
+        rest = rest[:tag.start()]
+    m = _DEVICE_TIME.search(rest)
+    if m:
+        out["device_time"] = m.group("time")
+        rest = rest[:m.start()]
+
+    rest = rest.strip()
+    pri = _PRI.match(rest)
+    if pri:
+        rest = rest[pri.end():]
+    hosts = []
+    frame = _RFC5424.match(rest) if pri else None
+    relay = frame or _RELAY.match(rest)
+    if relay:
+        hosts.append(relay.group("host"))
+        out.setdefault("device_time", relay.group("time"))
+        rest = rest[relay.end():]
+
+    for token in _SPLIT.split(rest.strip(" :")):
+        counter = _COUNTER.match(token)
+        if counter:
+            out["seq"] = counter.group(1)
+        elif token:
+            hosts.append(token)
+    for host in reversed(hosts):
+        host = host.rstrip(":") if not host.endswith("::") else host
+        if ip_version(host) or (is_hostname(host) and "." not in host[-1:]):
+            if not _looks_like_level(host):
+                out["dvc"] = host
+                break
+    return out
+
+
+def _looks_like_level(token: str) -> bool:
+    """Facility.severity tags that some relays write ("LOCAL4.WARNING")."""
+    return "." in token and token.split(".")[0].upper().startswith(("LOCAL", "USER", "DAEMON", "KERN"))
