@@ -62,7 +62,8 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     report_path = pathlib.Path(argv[0])
-    known_path = argv[1] if len(argv) == 2 else pathlib.Path(__file__).resolve().parent.parent / "appinspect_known_warnings.md"
+    default_known = pathlib.Path(__file__).resolve().parent.parent / "appinspect_known_warnings.md"
+    known_path = argv[1] if len(argv) == 2 else default_known
     if not report_path.is_file():
         print(f"appinspect gate: no report at {report_path} (did splunk-appinspect run?)", file=sys.stderr)
         return 1
