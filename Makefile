@@ -66,7 +66,7 @@ $(LIB_STAMP): requirements/vendor.txt | $(VENV_STAMP)
 # Runs every check even when an earlier one fails, then fails if any did.
 test: $(VENV_STAMP) $(LIB_STAMP)
 	@failed=""; \
-	echo "== ruff"; $(VENV)/bin/ruff check . || failed="$$failed ruff"; \
+	echo "== ruff"; $(VENV)/bin/ruff check --output-format=concise . || failed="$$failed ruff"; \
 	echo "== vermin (bin/ must run on Python 3.9)"; $(VENV)/bin/vermin $(VERMIN_FLAGS) bin/ || failed="$$failed vermin"; \
 	echo "== pytest"; rc=0; $(VPY) -m pytest $(PYTEST_ARGS) tests || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure"; fi; \
@@ -75,7 +75,7 @@ test: $(VENV_STAMP) $(LIB_STAMP)
 	echo "make test: all checks passed"
 
 lint: $(VENV_STAMP)
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check --output-format=concise .
 	$(VENV)/bin/vermin $(VERMIN_FLAGS) bin/
 
 package: $(VENV_STAMP) $(LIB_STAMP)
