@@ -57,7 +57,9 @@ $(LIB_STAMP): requirements/vendor.txt | $(VENV_STAMP)
 	rm -rf lib $(WHEELS)
 	$(VPY) -m pip wheel --quiet --wheel-dir $(WHEELS) -r requirements/vendor.txt
 	$(VPY) -m pip install --quiet --no-compile --no-index --find-links $(WHEELS) $(VENDOR_TAGS) \
-		--target lib -r requirements/vendor.txt
+		--target lib -r requirements/vendor.txt \
+		|| { echo "make build: every library in requirements/vendor.txt, and each of its dependencies," \
+		          "must be a pure-Python (py3-none-any) wheel that supports Python 3.9"; exit 1; }
 	rm -rf lib/bin
 	@compiled=$$(find lib -type f \( -name '*.so' -o -name '*.so.*' -o -name '*.pyd' -o -name '*.dylib' -o -name '*.dll' \)); \
 	if [ -n "$$compiled" ]; then echo "compiled extensions in lib/ (must be pure Python):"; echo "$$compiled"; exit 1; fi
