@@ -44,6 +44,19 @@ from acltrace.parser import parse_event  # noqa: E402
 _NUL_SAFE_CSV = sys.version_info >= (3, 11)
 _NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
 
+# splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0). A chunk that still
+# fails to read is passed back whole (see _execute_chunk_v2).
+csv.field_size_limit(2**31 - 1)
+
+
+class _Appender:
+    """A file for csv.writer that appends what it writes to a list."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, append):
+        self.write = append
+
 
 @Configuration(distributed=True)
 class AclParseCommand(StreamingCommand):
@@ -124,12 +137,25 @@ class AclParseCommand(StreamingCommand):
             self._report()
 
     def _process_body(self, body):
+        """The reply body for one chunk's CSV ``body``: every record, in order, our columns
+        appended. A record that gains nothing (the usual case) or only new columns goes out as
+        its own CSV text plus the new cells; only a record whose existing columns change (or a
+        malformed one) is re-serialised, through csv.writer."""
         stand_in = None
         if not _NUL_SAFE_CSV and "\0" in body:
             stand_in = next(c for c in _NUL_STAND_INS if c not in body)
             body = body.replace("\0", stand_in)
 
-        rows = csv.reader(StringIO(body), dialect=CsvDialect)
+        # csv.reader pulls exactly the lines of one record per row: keep them, to reuse as text
+        lines = []
+        keep = lines.append
+
+        def text_lines():
+            for line in StringIO(body):
+                keep(line)
+                yield line
+
+        rows = csv.reader(text_lines(), dialect=CsvDialect)
         header = next(rows, None)
         if header is None:
             return ""
@@ -146,41 +172,68 @@ class AclParseCommand(StreamingCommand):
         columns = {name: i for i, name in enumerate(header)}
         # our fields the events don't carry yet: new columns (single-valued: no __mv_ twin)
         added = [name for name in FIELDS if name not in columns]
-        no_values = [""] * len(added)
+        blanks = [""] * len(added)
+        no_cells = "," * len(added) + "\n"       # a record's new cells when it gains nothing
+        commas = len(added) - 1
         # our fields the events carry already: (field, column, its __mv_ twin's column or None)
         replaced = [(name, columns[name], columns.get("__mv_" + name))
                     for name in FIELDS if name in columns]
+        replaced_names = frozenset(name for name, _, _ in replaced)
 
-        out = StringIO()
-        writer = csv.writer(out, dialect=CsvDialect)
-        writer.writerow(header + added)
-        writerow = writer.writerow
+        out = []
+        put = out.append
+        writerow = csv.writer(_Appender(put), dialect=CsvDialect, lineterminator="\n").writerow
+        writerow(header + added)
+        lines.clear()
         parse = parse_event
         failed = 0
 
         for row in rows:
-            if len(row) != width:                    # ragged row: pad or cut to the header
+            text = lines[0] if len(lines) == 1 else "".join(lines)
+            lines.clear()
+            intact = len(row) == width
+            if not intact:                           # ragged row: pad or cut to the header
                 row = (row + [""] * width)[:width]
             try:
                 event = parse(row[at])
-                if event is None:
-                    row += no_values
-                else:
-                    row += map(event.get, added)     # absent fields: None, written as empty
-                    for name, i, mv in replaced:
-                        value = event.get(name)
-                        if value is not None:
-                            row[i] = value
-                            if mv is not None:
-                                row[mv] = ""
+                if not (event is None or isinstance(event, dict)):
+                    raise TypeError(f"parse_event returned {type(event).__name__}")
             except Exception:  # a parser bug must not fail the search: count it, pass the row on
                 failed += 1
-                del row[width:]
-                row += no_values
+                event = None
+
+            if event is None:
+                if intact:
+                    put(text.rstrip("\r\n"))
+                    put(no_cells)
+                else:
+                    writerow(row + blanks)
+                continue
+
+            if intact and added and replaced_names.isdisjoint(event):
+                try:
+                    cells = ",".join(map(event.get, added, blanks))
+                except TypeError:                    # a value that is not a str
+                    cells = '"'
+                if cells.count(",") == commas and not (
+                        '"' in cells or "\n" in cells or "\r" in cells):
+                    put(text.rstrip("\r\n"))
+                    put(",")
+                    put(cells)
+                    put("\n")
+                    continue
+
+            row += map(event.get, added, blanks)
+            for name, i, mv in replaced:
+                value = event.get(name)
+                if value is not None:               # ours replaces; absent keeps the original
+                    row[i] = value
+                    if mv is not None:
+                        row[mv] = ""
             writerow(row)
 
         self._failed_records += failed
-        text = out.getvalue()
+        text = "".join(out)
         return text if stand_in is None else text.replace(stand_in, "\0")
 
     def _report(self):

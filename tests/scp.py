@@ -24,9 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Optional, Union
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
@@ -35,27 +36,42 @@ csv.field_size_limit(2**31 - 1)   # records may be large (a 1 MiB _raw); splunkd
 
 _HEADER = re.compile(rb"chunked\s+1\.0\s*,\s*(\d+)\s*,\s*(\d+)\s*\n")
 
-Record = Dict[str, Any]          # field -> str, or a list of str for a multivalue field
+Record = dict[str, Any]          # field -> str, or a list of str for a multivalue field
 ChunkInput = Union[Sequence[Record], bytes, str]   # records, or a ready CSV body
 
 
-@dataclass
 class Chunk:
-    """One reply chunk of the command."""
-    metadata: Dict[str, Any]
-    body: bytes
-    header: List[str] = field(default_factory=list)
-    rows: List[Dict[str, str]] = field(default_factory=list)
+    """One reply chunk of the command; its CSV body is parsed when first looked at."""
+
+    def __init__(self, metadata: dict[str, Any], body: bytes):
+        self.metadata = metadata
+        self.body = body
+        self._parsed: Optional[tuple[list[str], list[dict[str, str]]]] = None
 
     @property
-    def messages(self) -> List[Tuple[str, str]]:
+    def header(self) -> list[str]:
+        if self._parsed is None:
+            self._parsed = parse_body(self.body)
+        return self._parsed[0]
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        if self._parsed is None:
+            self._parsed = parse_body(self.body)
+        return self._parsed[1]
+
+    def __repr__(self):
+        return f"Chunk({self.metadata!r}, <{len(self.body)} bytes>)"
+
+    @property
+    def messages(self) -> list[tuple[str, str]]:
         return [tuple(m) for m in (self.metadata.get("inspector") or {}).get("messages", [])]
 
 
 @dataclass
 class Result:
-    getinfo: Dict[str, Any]              # the getinfo reply's metadata ({} if none came)
-    chunks: List[Chunk]                  # the replies to the execute chunks, in order
+    getinfo: dict[str, Any]              # the getinfo reply's metadata ({} if none came)
+    chunks: list[Chunk]                  # the replies to the execute chunks, in order
     returncode: Optional[int]
     stderr: str
     execute_seconds: float = 0.0         # from the first execute chunk sent to the last reply read
@@ -63,24 +79,24 @@ class Result:
     getinfo_chunk: Optional[Chunk] = None
 
     @property
-    def records(self) -> List[Dict[str, str]]:
+    def records(self) -> list[dict[str, str]]:
         return [row for chunk in self.chunks for row in chunk.rows]
 
     @property
-    def messages(self) -> List[Tuple[str, str]]:
+    def messages(self) -> list[tuple[str, str]]:
         """(level, text) of every inspector message, getinfo reply included."""
         found = list(self.getinfo_chunk.messages) if self.getinfo_chunk else []
         for chunk in self.chunks:
             found.extend(chunk.messages)
         return found
 
-    def messages_at(self, level: str) -> List[str]:
+    def messages_at(self, level: str) -> list[str]:
         return [text for lvl, text in self.messages if lvl == level]
 
 
 # -- encoding, as splunkd does ------------------------------------------------------------------
 
-def encode_chunk(metadata: Dict[str, Any], body: Union[bytes, str] = b"") -> bytes:
+def encode_chunk(metadata: dict[str, Any], body: Union[bytes, str] = b"") -> bytes:
     meta = json.dumps(metadata, separators=(",", ":")).encode("utf-8")
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -93,7 +109,7 @@ def records_to_csv(records: Sequence[Record], mv_twins: bool = True) -> str:
     the values joined by newlines, the twin ``$v1$;$v2$``)."""
     if not records:
         return ""
-    names: List[str] = []
+    names: list[str] = []
     seen = set()
     for record in records:
         for name in record:
@@ -109,14 +125,14 @@ def records_to_csv(records: Sequence[Record], mv_twins: bool = True) -> str:
         for name in names:
             value = record.get(name)
             if isinstance(value, (list, tuple)):
-                mv["__mv_" + name] = ";".join("$%s$" % v.replace("$", "$$") for v in value)
+                mv["__mv_" + name] = ";".join("${}$".format(v.replace("$", "$$")) for v in value)
                 value = "\n".join(value)
             values.append("" if value is None else str(value))
         writer.writerow(values + [mv.get(t, "") for t in twins])
     return out.getvalue()
 
 
-def parse_body(body: bytes) -> Tuple[List[str], List[Dict[str, str]]]:
+def parse_body(body: bytes) -> tuple[list[str], list[dict[str, str]]]:
     if not body:
         return [], []
     rows = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
@@ -125,7 +141,7 @@ def parse_body(body: bytes) -> Tuple[List[str], List[Dict[str, str]]]:
 
 
 def getinfo_metadata(command: str, args: Sequence[str], dispatch_dir: str,
-                     **searchinfo: Any) -> Dict[str, Any]:
+                     **searchinfo: Any) -> dict[str, Any]:
     info = {
         "args": list(args),
         "raw_args": list(args),
@@ -154,7 +170,7 @@ class _Session:
     """One running command: send a chunk, read its reply."""
 
     def __init__(self, script: Union[str, Path], python: Optional[str] = None,
-                 env: Optional[Dict[str, str]] = None):
+                 env: Optional[dict[str, str]] = None):
         path = Path(script)
         if not path.suffix:
             path = BIN / (path.name + ".py")
@@ -189,9 +205,7 @@ class _Session:
             raise AssertionError(f"not an SCP v2 chunk header: {line[:200]!r}")
         meta = out.read(int(match.group(1)))
         body = out.read(int(match.group(2)))
-        chunk = Chunk(json.loads(meta.decode("utf-8")) if meta else {}, body)
-        chunk.header, chunk.rows = parse_body(body)
-        return chunk
+        return Chunk(json.loads(meta.decode("utf-8")) if meta else {}, body)
 
     def close(self, timeout: float = 60) -> str:
         try:
@@ -219,7 +233,7 @@ class _Session:
 
 def run_command(script: Union[str, Path], args: Sequence[str] = (),
                 chunks: Iterable[ChunkInput] = (), python: Optional[str] = None,
-                mv_twins: bool = True, env: Optional[Dict[str, str]] = None,
+                mv_twins: bool = True, env: Optional[dict[str, str]] = None,
                 **searchinfo: Any) -> Result:
     """Run ``bin/<script>.py`` through getinfo and one execute chunk per item of ``chunks``
     (a list of record dicts, or a ready CSV body), the last one ``finished``.
@@ -233,7 +247,7 @@ def run_command(script: Union[str, Path], args: Sequence[str] = (),
         session = _Session(script, python, env)
         getinfo = session.exchange(encode_chunk(
             getinfo_metadata(command, args, dispatch_dir, **searchinfo)))
-        replies: List[Chunk] = []
+        replies: list[Chunk] = []
         seconds = 0.0
         if getinfo is not None and session.proc.poll() is None:
             data = [encode_chunk({"action": "execute", "finished": i == len(bodies) - 1}, b)
@@ -251,7 +265,7 @@ def run_command(script: Union[str, Path], args: Sequence[str] = (),
                   maxrss_kb=session.maxrss_kb, getinfo_chunk=getinfo)
 
 
-def split_recording(data: bytes) -> List[Tuple[Dict[str, Any], bytes, bytes]]:
+def split_recording(data: bytes) -> list[tuple[dict[str, Any], bytes, bytes]]:
     """The chunks of a recorded splunkd stdin: (metadata, body, the chunk's exact bytes)."""
     chunks, pos = [], 0
     while pos < len(data):
@@ -267,7 +281,7 @@ def split_recording(data: bytes) -> List[Tuple[Dict[str, Any], bytes, bytes]]:
 
 
 def replay_recording(script: Union[str, Path], recording: Union[str, Path],
-                     python: Optional[str] = None) -> Tuple[Result, List[bytes]]:
+                     python: Optional[str] = None) -> tuple[Result, list[bytes]]:
     """Feed a recorded splunkd stdin (``.gz`` or plain) chunk by chunk, waiting for each reply.
 
     The getinfo chunk's ``dispatch_dir`` is pointed at a fresh temporary directory (and its

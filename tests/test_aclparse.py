@@ -9,8 +9,8 @@ import json
 import textwrap
 
 import pytest
-
 import scp
+
 from acltrace.fields import FIELDS
 from acltrace.parser import parse_event
 
@@ -160,21 +160,29 @@ def test_a_chunk_without_the_field_passes_through_with_one_warning():
     assert ours(result.chunks[1].rows[0]) == expected_fields(IOS_DENY)
 
 
-def test_a_parser_that_raises_fails_no_record_and_warns_once(tmp_path):
-    # a wrapper that breaks the core for lines containing BOOM, then runs the real script
-    wrapper = tmp_path / "aclparse_broken.py"
+def with_core_replaced(tmp_path, parse_source):
+    """A script that runs the real bin/aclparse.py with ``parse_event`` replaced by the function
+    in ``parse_source`` (which may call ``real(raw)``, the core's own)."""
+    wrapper = tmp_path / "aclparse_patched.py"
     wrapper.write_text(textwrap.dedent(f"""\
         import runpy, sys
         sys.path.insert(0, {str(scp.BIN)!r})
         import acltrace.parser as parser
         real = parser.parse_event
+        """) + textwrap.dedent(parse_source) + textwrap.dedent(f"""\
+        parser.parse_event = parse_event
+        runpy.run_path({str(scp.BIN / "aclparse.py")!r}, run_name="__main__")
+        """))
+    return wrapper
+
+
+def test_a_parser_that_raises_fails_no_record_and_warns_once(tmp_path):
+    wrapper = with_core_replaced(tmp_path, """
         def parse_event(raw):
             if "BOOM" in raw:
                 raise RuntimeError("parser bug")
             return real(raw)
-        parser.parse_event = parse_event
-        runpy.run_path({str(scp.BIN / "aclparse.py")!r}, run_name="__main__")
-        """))
+        """)
     chunks = [[{"_raw": IOS_DENY}, {"_raw": "BOOM 1"}, {"_raw": "BOOM 2"}],
               [{"_raw": "BOOM 3"}, {"_raw": IOS_PERMIT}], [{"_raw": NOT_ACL}]]
     result = scp.run_command(wrapper, [], chunks)
@@ -188,6 +196,29 @@ def test_a_parser_that_raises_fails_no_record_and_warns_once(tmp_path):
     warnings = result.messages_at("WARN")
     assert len(warnings) == 1 and "3 record(s)" in warnings[0], warnings
     assert result.chunks[-1].messages == [("WARN", warnings[0])]   # sent once, at the end
+
+
+def test_values_that_need_csv_quoting_or_are_not_strings_are_written_correctly(tmp_path):
+    wrapper = with_core_replaced(tmp_path, """
+        def parse_event(raw):
+            if raw.startswith("odd"):
+                return {"rule": 'a,"b"', "reason": "two\\nlines", "packets": 5, "src_ip": "1.2.3.4"}
+            if raw == "not a dict":
+                return ["action", "blocked"]
+            return real(raw)
+        """)
+    records = [{"_raw": "odd 1", "host": "h"}, {"_raw": IOS_DENY, "host": "h"},
+               {"_raw": "not a dict", "host": "h"}, {"_raw": "odd 2", "host": "h"}]
+    result = scp.run_command(wrapper, [], [records])
+    assert_ok(result)
+    odd = result.records[0]
+    assert (odd["rule"], odd["reason"], odd["packets"], odd["src_ip"]) == \
+        ('a,"b"', "two\nlines", "5", "1.2.3.4")
+    assert odd["host"] == "h" and odd["_raw"] == "odd 1"
+    assert ours(result.records[1]) == expected_fields(IOS_DENY)
+    assert not any(ours(result.records[2]).values())
+    assert result.records[3]["rule"] == 'a,"b"'
+    assert [w for w in result.messages_at("WARN") if "1 record(s)" in w]
 
 
 # -- options --------------------------------------------------------------------------------------

@@ -1,0 +1,272 @@
+#!/usr/bin/env python
+"""How fast is aclparse? Prints figures; asserts nothing.
+
+    python bench/benchmark.py [--records 200000] [--chunk 50000] [--repeat 3] [--profile]
+
+In one run, through the SCP v2 driver of the tests (tests/scp.py, playing splunkd), on the
+same generated records:
+  baseline     bench/baseline.py: a plain splunklib StreamingCommand, ONE IOS regex + add_field
+  passthrough  bench/passthrough.py: a splunklib StreamingCommand that does nothing
+  aclparse     bin/aclparse.py, every format
+Only the execute phase is timed (first execute chunk sent -> last reply read); the figure is the
+best of --repeat runs (median shown too). Then, in this process: the core's parse cost per
+line (what the command cannot go below) and the CLI speed against a bare regex loop.
+"""
+import argparse
+import cProfile  # noqa: F401  (used by the profiling wrapper)
+import importlib.util
+import io
+import pstats
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "bin"))
+sys.path.insert(0, str(REPO / "tests"))
+
+import scp  # noqa: E402
+
+from acltrace.parser import parse_event  # noqa: E402
+
+# -- a mixed corpus -------------------------------------------------------------------------------
+
+def _ip(r):
+    return f"10.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}"
+
+
+def _mac(r):
+    h = f"{r.getrandbits(48):012x}"
+    return f"{h[0:4]}.{h[4:8]}.{h[8:12]}"
+
+
+def _ios(r, n, message):
+    """An IOS line as a syslog server stores it: its header, then the device's own."""
+    return (f"Mar {r.randrange(1, 29):2d} 10:{r.randrange(60):02d}:{r.randrange(60):02d} "
+            f"r{r.randrange(40)} {n}: Mar  1 10:00:00.{r.randrange(1000):03d}: {message}")
+
+
+def _asa(r, message):
+    return f"Mar  1 2024 10:00:00 fw-{r.randrange(4)} : {message}"
+
+
+def _port(r):
+    return r.randrange(1024, 65535)
+
+
+# (weight, maker) — ~80% ACL events of every family aclparse handles, ~20% other device chatter
+LINES = [
+    (18, lambda r, n: _ios(r, n, f"%SEC-6-IPACCESSLOGP: list 101 denied tcp 127.0.0.1(80) "
+                                 f"(GigabitEthernet0/{r.randrange(4)} {_mac(r)}) -> "
+                                 f"{_ip(r)}({r.randrange(1000, 2000)}), 1 packet")),
+    (12, lambda r, n: _ios(r, n, f"%SEC-6-IPACCESSLOGP: list OUTSIDE-IN permitted udp "
+                                 f"{_ip(r)}({_port(r)}) -> {_ip(r)}(53), {r.randrange(1, 50)} packets")),
+    (6, lambda r, n: _ios(r, n, f"%SEC-6-IPACCESSLOGDP: list 150 denied icmp {_ip(r)} "
+                                f"(Vlan{r.randrange(1, 99)} {_mac(r)}) -> {_ip(r)} (3/{r.randrange(4)}), "
+                                "1 packet")),
+    (4, lambda r, n: _ios(r, n, f"%SEC-6-IPACCESSLOGS: list 10 denied {_ip(r)} {r.randrange(1, 9)} packets")),
+    (6, lambda r, n: _ios(r, n, f"%FMANFP-6-IPACCESSLOGP: R0/0: fman_fp_image: list internet_in denied tcp "
+                                f"{_ip(r)}({_port(r)}) -> {_ip(r)}(445), 1 packet")),
+    (4, lambda r, n: _ios(r, n, f"%IPV6_ACL-6-ACCESSLOGP: list ACL6-IN/20 denied tcp "
+                                f"2001:db8::{r.randrange(65535):x}({_port(r)}) -> 2001:db8:1::1(22), 1 packet")),
+    (10, lambda r, n: _asa(r, f"%ASA-4-106023: Deny tcp src outside:{_ip(r)}/{_port(r)} dst inside:{_ip(r)}/445 "
+                              'by access-group "outside_access_in" [0x0, 0x0]')),
+    (8, lambda r, n: _asa(r, f"%ASA-6-106100: access-list inside permitted udp inside/{_ip(r)}({_port(r)}) -> "
+                             f"outside/{_ip(r)}(53) hit-cnt {r.randrange(1, 300)} 300-second interval "
+                             "[0xe982c7a4, 0x0]")),
+    (4, lambda r, n: _asa(r, f"%ASA-6-106015: Deny TCP (no connection) from {_ip(r)}/443 to {_ip(r)}/{_port(r)} "
+                             "flags RST ACK  on interface outside")),
+    (4, lambda r, n: _asa(r, f"%ASA-2-106006: Deny inbound UDP from {_ip(r)}/137 to {_ip(r)}/137 "
+                             "on interface inside")),
+    (4, lambda r, n: f"2024 Mar  1 10:00:00 n7k-{r.randrange(4)} %ACLLOG-5-ACLLOG_FLOW_INTERVAL: "
+                     f"Src IP: {_ip(r)}, Dst IP: {_ip(r)}, Src Port: {r.randrange(65535)}, Dst Port: 443, "
+                     'Src Intf: Ethernet3/3, Protocol: "TCP"(6), ACL Name: match-acl, ACE Action: Deny, '
+                     "Appl Intf: Vlan10, Hit-count: 5"),
+    (8, lambda r, n: _ios(r, n, f"%LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/"
+                                f"{r.randrange(48)}, changed state to {r.choice(('up', 'down'))}")),
+    (5, lambda r, n: _ios(r, n, "%SYS-5-CONFIG_I: Configured from console by admin on vty0 (10.0.0.9)")),
+    (4, lambda r, n: _asa(r, f"%ASA-6-302013: Built inbound TCP connection {n} for outside:{_ip(r)}/443 "
+                             f"({_ip(r)}/443) to inside:{_ip(r)}/51000 ({_ip(r)}/51000)")),
+    (3, lambda r, n: _ios(r, n, f"%LINK-3-UPDOWN: Interface GigabitEthernet0/{r.randrange(48)}, "
+                                "changed state to down")),
+]
+
+
+def make_lines(count, seed=7):
+    r = random.Random(seed)
+    weights = [w for w, _ in LINES]
+    makers = [m for _, m in LINES]
+    return [r.choices(makers, weights)[0](r, n) for n in range(count)]
+
+
+def make_records(lines):
+    """Records shaped as splunkd sends them to a distributed streaming command."""
+    records = []
+    for n, raw in enumerate(lines):
+        asa = "%ASA-" in raw
+        records.append({
+            "_raw": raw,
+            "_time": f"{1709287200 + n // 50}.{n % 1000:03d}",
+            "host": "fw-1" if asa else f"r{n % 40}",
+            "source": "udp:514",
+            "sourcetype": "cisco:asa" if asa else "cisco:ios",
+            "index": "network",
+            "splunk_server": f"idx{n % 3}.example.com",
+            "_cd": f"{n // 1000}:{n}",
+            "_si": [f"idx{n % 3}.example.com", "network"],   # multivalue, as splunkd sends it
+            "_serial": str(n),
+            "_indextime": str(1709287260 + n // 50),
+            "linecount": "1",
+            "punct": "__::_:_-----:____(_)_->_..._",
+            "eventtype": ["cisco_acl", "network"] if n % 5 else "",
+        })
+    return records
+
+
+# -- measurements ---------------------------------------------------------------------------------
+
+def run_scp(script, bodies, repeat, python):
+    times, rss, rows = [], 0, 0
+    for _ in range(repeat):
+        result = scp.run_command(script, [], bodies, python=python)
+        if result.returncode != 0 or result.messages_at("ERROR"):
+            raise SystemExit(f"{script} failed: {result.messages} {result.stderr[-2000:]}")
+        rows = len(result.records)
+        times.append(result.execute_seconds)
+        rss = max(rss, result.maxrss_kb)
+    return min(times), statistics.median(times), rss, rows
+
+
+def profile_aclparse(bodies, python, top=18):
+    """cProfile the command's child process on the same chunks; print the top functions."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stats = Path(tmp) / "aclparse.prof"
+        wrapper = Path(tmp) / "aclparse_profiled.py"
+        wrapper.write_text(
+            "import cProfile, runpy, sys\n"
+            f"sys.path.insert(0, {str(REPO / 'bin')!r})\n"
+            "p = cProfile.Profile()\n"
+            "try:\n"
+            f"    p.runcall(runpy.run_path, {str(REPO / 'bin' / 'aclparse.py')!r}, run_name='__main__')\n"
+            "finally:\n"
+            f"    p.dump_stats({str(stats)!r})\n")
+        scp.run_command(wrapper, [], bodies, python=python)
+        out = io.StringIO()
+        pstats.Stats(str(stats), stream=out).sort_stats("tottime").print_stats(top)
+        print(out.getvalue())
+
+
+def parse_cost(lines, repeat=3):
+    """Seconds per line of the bare parse_event call (best of ``repeat``)."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for line in lines:
+            parse_event(line)
+        best = min(best, time.perf_counter() - t)
+    return best / len(lines)
+
+
+def cli_speed(lines, python):
+    """Lines/s of the CLI over a file, against a bare regex loop over the same file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "acl.log"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        ios = re.compile(r"%SEC-\d-IPACCESSLOG\w*:\s+list (\S+) (permitted|denied) (\S+) ([^\s(]+)")
+        t = time.perf_counter()
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                ios.search(line)
+        bare = len(lines) / (time.perf_counter() - t)
+
+        label, speed = None, None
+        if importlib.util.find_spec("acltrace.cli") is not None:
+            cmd = [python or sys.executable, "-m", "acltrace", "parse", str(path)]
+            t = time.perf_counter()
+            done = subprocess.run(cmd, cwd=str(REPO / "bin"), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE)
+            elapsed = time.perf_counter() - t
+            if done.returncode == 0:
+                label, speed = "acltrace parse FILE (CLI, a process, JSON out)", len(lines) / elapsed
+            else:
+                label = f"(acltrace parse failed: {done.stderr.decode()[-200:].strip()})"
+        if speed is None:
+            t = time.perf_counter()
+            with path.open(encoding="utf-8") as f:
+                for line in f:
+                    parse_event(line)
+            speed = len(lines) / (time.perf_counter() - t)
+            label = (label + " -> " if label else "") + \
+                "NO CLI YET: parse_event() loop over the file, in-process"
+        return label, speed, bare
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--records", type=int, default=200_000)
+    ap.add_argument("--chunk", type=int, default=50_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--python", help="interpreter for the commands (default: this one)")
+    ap.add_argument("--profile", action="store_true", help="also cProfile aclparse")
+    args = ap.parse_args(argv)
+
+    lines = make_lines(args.records)
+    records = make_records(lines)
+    bodies = [scp.records_to_csv(records[i:i + args.chunk])
+              for i in range(0, len(records), args.chunk)]
+    acl = sum(1 for line in lines if parse_event(line) is not None)
+    python = args.python or sys.executable
+    print(f"{args.records} records in {len(bodies)} chunk(s) of <= {args.chunk}, "
+          f"{sum(map(len, bodies)) / 1e6:.1f} MB of CSV; parse_event finds {acl} ACL events "
+          f"({100 * acl / len(lines):.0f}%); python {python}")
+    print(f"best of {args.repeat}, execute phase only\n")
+
+    figures = {}
+    for name, script in (("baseline", HERE / "baseline.py"),
+                         ("passthrough", HERE / "passthrough.py"),
+                         ("aclparse", REPO / "bin" / "aclparse.py")):
+        figures[name] = run_scp(script, bodies, args.repeat, args.python)
+        if figures[name][3] != args.records:
+            raise SystemExit(f"{name} returned {figures[name][3]} records, not {args.records}")
+
+    base = args.records / figures["baseline"][0]
+    print(f"{'command':<13}{'records/s':>12}{'median r/s':>12}{'vs baseline':>13}"
+          f"{'peak RSS MB':>13}")
+    for name, (best, median, rss, _) in figures.items():
+        rate = args.records / best
+        print(f"{name:<13}{rate:>12,.0f}{args.records / median:>12,.0f}{rate / base:>12.2f}x"
+              f"{rss / 1024:>13.0f}")
+    ratio = (args.records / figures["aclparse"][0]) / base
+    print(f"\ntarget aclparse >= 2.50x baseline: {'MET' if ratio >= 2.5 else 'MISSED'} ({ratio:.2f}x)")
+
+    cost = parse_cost(lines)
+    per_record = figures["aclparse"][0] / args.records
+    print(f"\nparse_event alone, in-process: {cost * 1e6:.2f} us/line "
+          f"({1 / cost:,.0f} lines/s)")
+    print(f"aclparse per record: {per_record * 1e6:.2f} us, of which parse_event "
+          f"{cost * 1e6:.2f} us, record path + protocol {(per_record - cost) * 1e6:.2f} us")
+    kinds = {}
+    for line in lines[:20000]:
+        m = re.search(r"%([A-Z0-9_]+-\d-[A-Z0-9_]+)", line)
+        kinds.setdefault(m.group(1) if m else "?", []).append(line)
+    print("parse_event cost by message kind (us/line):")
+    for kind, group in sorted(kinds.items(), key=lambda kv: -len(kv[1])):
+        print(f"  {kind:<32}{parse_cost(group) * 1e6:>7.2f}")
+
+    label, speed, bare = cli_speed(lines, args.python)
+    print(f"\nCLI: {label}: {speed:,.0f} lines/s; bare `for line in f: regex.search(line)`: "
+          f"{bare:,.0f} lines/s ({speed / bare:.2f}x of bare)")
+
+    if args.profile:
+        print("\ncProfile of the aclparse child (tottime):")
+        profile_aclparse(bodies, args.python)
+
+
+if __name__ == "__main__":
+    main()
