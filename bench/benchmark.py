@@ -9,7 +9,8 @@ same generated records:
   passthrough  bench/passthrough.py: a splunklib StreamingCommand that does nothing
   aclparse     bin/aclparse.py, every format
 Only the execute phase is timed (first execute chunk sent -> last reply read); the figure is the
-best of --repeat runs (median shown too). Then, in this process: the core's parse cost per
+best of --repeat runs (median shown too); peak RSS is the child's VmHWM (its ru_maxrss would
+include the parent memory it shared until exec). Then, in this process: the core's parse cost per
 line (what the command cannot go below) and the CLI speed against a bare regex loop.
 """
 import argparse

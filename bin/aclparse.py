@@ -146,16 +146,15 @@ class AclParseCommand(StreamingCommand):
             stand_in = next(c for c in _NUL_STAND_INS if c not in body)
             body = body.replace("\0", stand_in)
 
-        # csv.reader pulls exactly the lines of one record per row: keep them, to reuse as text
-        lines = []
-        keep = lines.append
-
-        def text_lines():
-            for line in StringIO(body):
-                keep(line)
-                yield line
-
-        rows = csv.reader(text_lines(), dialect=CsvDialect)
+        # The body's lines; csv.reader reads them one record at a time and its line_num says
+        # which lines a record spans, so each record's CSV text can go out again as it came.
+        # Without their "\n" the lines lose the newlines inside quoted cells: a record that
+        # spans lines is read again from its joined text (rare: multi-line events).
+        lines = body.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        crlf = bool(lines) and lines[0].endswith("\r")   # CRLF line ends (splunkd writes LF)
+        rows = csv.reader(lines, dialect=CsvDialect)
         header = next(rows, None)
         if header is None:
             return ""
@@ -184,13 +183,19 @@ class AclParseCommand(StreamingCommand):
         put = out.append
         writerow = csv.writer(_Appender(put), dialect=CsvDialect, lineterminator="\n").writerow
         writerow(header + added)
-        lines.clear()
+        done = rows.line_num                         # lines read so far
         parse = parse_event
         failed = 0
 
         for row in rows:
-            text = lines[0] if len(lines) == 1 else "".join(lines)
-            lines.clear()
+            if rows.line_num == done + 1:
+                text = lines[done]
+            else:                                    # a record over several lines
+                text = "\n".join(lines[done:rows.line_num])
+                row = next(csv.reader((text,), dialect=CsvDialect))
+            done = rows.line_num
+            if crlf and text.endswith("\r"):
+                text = text[:-1]
             intact = len(row) == width
             if not intact:                           # ragged row: pad or cut to the header
                 row = (row + [""] * width)[:width]
@@ -204,7 +209,7 @@ class AclParseCommand(StreamingCommand):
 
             if event is None:
                 if intact:
-                    put(text.rstrip("\r\n"))
+                    put(text)
                     put(no_cells)
                 else:
                     writerow(row + blanks)
@@ -217,7 +222,7 @@ class AclParseCommand(StreamingCommand):
                     cells = '"'
                 if cells.count(",") == commas and not (
                         '"' in cells or "\n" in cells or "\r" in cells):
-                    put(text.rstrip("\r\n"))
+                    put(text)
                     put(",")
                     put(cells)
                     put("\n")

@@ -75,7 +75,7 @@ class Result:
     returncode: Optional[int]
     stderr: str
     execute_seconds: float = 0.0         # from the first execute chunk sent to the last reply read
-    maxrss_kb: int = 0                   # the child's peak resident set (ru_maxrss, KiB on Linux)
+    maxrss_kb: int = 0                   # the child's peak resident set, KiB (VmHWM)
     getinfo_chunk: Optional[Chunk] = None
 
     @property
@@ -207,7 +207,20 @@ class _Session:
         body = out.read(int(match.group(2)))
         return Chunk(json.loads(meta.decode("utf-8")) if meta else {}, body)
 
+    def peak_rss_kb(self) -> int:
+        """The child's peak resident set since it exec'd (VmHWM), while it still runs: a
+        child's ru_maxrss would count the parent's memory it shared between fork and exec."""
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0
+
     def close(self, timeout: float = 60) -> str:
+        self.maxrss_kb = self.peak_rss_kb()
         try:
             self.proc.stdin.close()
         except BrokenPipeError:
@@ -223,7 +236,7 @@ class _Session:
                 break
             time.sleep(0.005)
         self.returncode = self.proc.returncode = os.waitstatus_to_exitcode(status)
-        self.maxrss_kb = usage.ru_maxrss
+        self.maxrss_kb = self.maxrss_kb or usage.ru_maxrss   # no /proc: the best there is
         self.proc.stdout.close()
         self._stderr.seek(0)
         stderr = self._stderr.read().decode("utf-8", "replace")

@@ -148,6 +148,18 @@ def test_invalid_utf8_bytes_are_read_as_replacement_characters():
     assert ours(result.records[1]) == expected_fields(IOS_DENY)
 
 
+def test_crlf_line_ends_and_multi_line_records_are_read_exactly():
+    body = ('_raw,host\r\n"' + IOS_DENY + '",a\r\n"one\r\ntwo, ""three""",b\r\n'
+            + '"' + NOT_ACL + '",c\r\n"' + IOS_PERMIT + '\nsecond line",d\r\n')
+    result = scp.run_command("aclparse", [], [body])
+    assert_ok(result)
+    raws = [r["_raw"] for r in result.records]
+    assert raws == [IOS_DENY, 'one\r\ntwo, "three"', NOT_ACL, IOS_PERMIT + "\nsecond line"]
+    assert [r["host"] for r in result.records] == ["a", "b", "c", "d"]
+    for row in result.records:
+        assert ours(row) == expected_fields(row["_raw"])
+
+
 def test_a_chunk_without_the_field_passes_through_with_one_warning():
     no_raw = [{"message": IOS_DENY, "host": "a"}, {"message": NOT_ACL, "host": "b"}]
     chunks = [no_raw, [{"_raw": IOS_DENY}], no_raw, no_raw]
