@@ -146,14 +146,10 @@ class AclParseCommand(StreamingCommand):
             stand_in = next(c for c in _NUL_STAND_INS if c not in body)
             body = body.replace("\0", stand_in)
 
-        # The body's lines; csv.reader reads them one record at a time and its line_num says
-        # which lines a record spans, so each record's CSV text can go out again as it came.
-        # Without their "\n" the lines lose the newlines inside quoted cells: a record that
-        # spans lines is read again from its joined text (rare: multi-line events).
-        lines = body.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        crlf = bool(lines) and lines[0].endswith("\r")   # CRLF line ends (splunkd writes LF)
+        # The body's lines, ends kept (split at "\n" only). csv.reader reads them one record at
+        # a time and its line_num tells which lines the record spans (several when a value holds
+        # newlines, as multivalue fields do), so the record's CSV text can go out as it came.
+        lines = StringIO(body).readlines()
         rows = csv.reader(lines, dialect=CsvDialect)
         header = next(rows, None)
         if header is None:
@@ -188,14 +184,9 @@ class AclParseCommand(StreamingCommand):
         failed = 0
 
         for row in rows:
-            if rows.line_num == done + 1:
-                text = lines[done]
-            else:                                    # a record over several lines
-                text = "\n".join(lines[done:rows.line_num])
-                row = next(csv.reader((text,), dialect=CsvDialect))
-            done = rows.line_num
-            if crlf and text.endswith("\r"):
-                text = text[:-1]
+            end = rows.line_num
+            text = lines[done] if end == done + 1 else "".join(lines[done:end])
+            done = end
             intact = len(row) == width
             if not intact:                           # ragged row: pad or cut to the header
                 row = (row + [""] * width)[:width]
@@ -209,7 +200,7 @@ class AclParseCommand(StreamingCommand):
 
             if event is None:
                 if intact:
-                    put(text)
+                    put(text.rstrip("\r\n"))
                     put(no_cells)
                 else:
                     writerow(row + blanks)
@@ -222,7 +213,7 @@ class AclParseCommand(StreamingCommand):
                     cells = '"'
                 if cells.count(",") == commas and not (
                         '"' in cells or "\n" in cells or "\r" in cells):
-                    put(text)
+                    put(text.rstrip("\r\n"))
                     put(",")
                     put(cells)
                     put("\n")

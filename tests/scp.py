@@ -75,6 +75,7 @@ class Result:
     returncode: Optional[int]
     stderr: str
     execute_seconds: float = 0.0         # from the first execute chunk sent to the last reply read
+    execute_cpu_seconds: float = 0.0     # the child's CPU time over the same span (/proc, 10 ms ticks)
     maxrss_kb: int = 0                   # the child's peak resident set, KiB (VmHWM)
     getinfo_chunk: Optional[Chunk] = None
 
@@ -207,6 +208,15 @@ class _Session:
         body = out.read(int(match.group(2)))
         return Chunk(json.loads(meta.decode("utf-8")) if meta else {}, body)
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the child has used so far, from /proc (0.0 without it)."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
     def peak_rss_kb(self) -> int:
         """The child's peak resident set since it exec'd (VmHWM), while it still runs: a
         child's ru_maxrss would count the parent's memory it shared between fork and exec."""
@@ -261,10 +271,11 @@ def run_command(script: Union[str, Path], args: Sequence[str] = (),
         getinfo = session.exchange(encode_chunk(
             getinfo_metadata(command, args, dispatch_dir, **searchinfo)))
         replies: list[Chunk] = []
-        seconds = 0.0
+        seconds = cpu = 0.0
         if getinfo is not None and session.proc.poll() is None:
             data = [encode_chunk({"action": "execute", "finished": i == len(bodies) - 1}, b)
                     for i, b in enumerate(bodies)]
+            cpu = session.cpu_seconds()
             started = time.perf_counter()
             for chunk in data:
                 reply = session.exchange(chunk)
@@ -272,10 +283,11 @@ def run_command(script: Union[str, Path], args: Sequence[str] = (),
                     break
                 replies.append(reply)
             seconds = time.perf_counter() - started
+            cpu = session.cpu_seconds() - cpu
         stderr = session.close()
     return Result(getinfo=getinfo.metadata if getinfo else {}, chunks=replies,
                   returncode=session.returncode, stderr=stderr, execute_seconds=seconds,
-                  maxrss_kb=session.maxrss_kb, getinfo_chunk=getinfo)
+                  execute_cpu_seconds=cpu, maxrss_kb=session.maxrss_kb, getinfo_chunk=getinfo)
 
 
 def split_recording(data: bytes) -> list[tuple[dict[str, Any], bytes, bytes]]:
