@@ -11,11 +11,12 @@ event passes through untouched. The domain work is one call to ``acltrace.parser
 Record path. splunklib turns every record into an OrderedDict, decodes ``__mv_`` columns and
 re-encodes every value on the way out; that costs more than parsing the event. So this command
 keeps splunklib for everything around the records (getinfo, options, metadata, messages,
-``finished``) and overrides one method, ``_execute_chunk_v2``, to read a chunk's CSV body with
-``csv.reader`` into lists, find the ``field`` column once per chunk, parse one cell per row,
-and write the rows back with ``csv.writer``, our columns appended. ``stream`` keeps the same
-behaviour over splunklib's dict records; it serves protocol v1 and any splunklib whose
-internals this fast path does not recognise.
+``finished``) and overrides one method, ``_execute_chunk_v2``: a chunk's CSV body is read with
+``csv.reader`` into lists, the ``field`` column is found once per chunk, the parser runs on one
+cell per row, and each record goes out as its own CSV text (``__mv_`` twins and all) with our
+cells appended; only a record whose existing columns change goes through ``csv.writer``.
+``stream`` has the same behaviour over splunklib's dict records; it serves protocol v1 and a
+splunklib whose internals this fast path does not recognise.
 
 One bad record never fails the search: it passes through unchanged, and failures are counted
 and reported once, as a single warning in the last chunk.

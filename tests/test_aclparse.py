@@ -287,3 +287,28 @@ def test_the_recorded_splunkd_session_comes_back_unchanged(corpus):
     assert result.records[0]["teststring"] == "\u0e17t"
     assert result.messages_at("WARN") == ["no field _raw in the events; aclparse added nothing"]
     assert result.chunks[-1].metadata["finished"] is True
+
+
+def test_the_splunklib_record_path_behaves_the_same(repo):
+    """``stream`` (protocol v1, or a splunklib the fast path does not know) gives the same."""
+    import importlib.util
+    import io
+    import sys
+
+    sys.path.insert(0, str(repo / "lib"))
+    from splunklib.searchcommands.internals import RecordWriterV2
+
+    spec = importlib.util.spec_from_file_location("aclparse_module", repo / "bin" / "aclparse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)           # not __main__: dispatch() does nothing
+    command = module.AclParseCommand()
+    command._record_writer = RecordWriterV2(io.BytesIO())
+    command._protocol_version, command._finished = 2, True
+    command.options.reset()                   # as option parsing does: field=_raw
+    records = [{"_raw": NOT_ACL, "src_ip": "7.7.7.7"}, {"_raw": IOS_DENY, "src_ip": "9.9.9.9"},
+               {"_raw": ["multi", "value"]}, {"host": "no raw"}]
+    out = list(command.stream([dict(r) for r in records]))
+    assert out[0]["src_ip"] == "7.7.7.7" and out[0]["_raw"] == NOT_ACL
+    assert {k: out[1][k] or "" for k in FIELDS} == expected_fields(IOS_DENY)
+    assert out[2]["_raw"] == ["multi", "value"] and out[3]["host"] == "no raw"
+    assert set(FIELDS) <= set(command._record_writer.custom_fields)
