@@ -11,14 +11,17 @@ Run ``python tests/peer_agreement.py`` for the per-peer table.
 """
 import json
 import pathlib
+import re
 import sys
 from collections import defaultdict
-from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from collections.abc import Iterator
+from typing import Callable, NamedTuple, Optional
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "bin"))
 
 from acltrace.addr import ip_version, mac_colon  # noqa: E402
+from acltrace.header import parse_header  # noqa: E402
 from acltrace.parser import parse_event  # noqa: E402
 
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "peer_cases.jsonl"
@@ -46,7 +49,7 @@ def _ip_or_host(side: str) -> Callable:
 
 
 # peer key -> (our field, value transform). A field named "facility" is derived from mnemonic.
-MAPPING: Dict[str, Tuple[str, Callable]] = {
+MAPPING: dict[str, tuple[str, Callable]] = {
     "source.ip": ("src_ip", _same), "destination.ip": ("dest_ip", _same),
     "src_ip": ("src_ip", _same), "dst_ip": ("dest_ip", _same), "LEGACY:src_ip": ("src_ip", _same),
     "LEGACY:dst_ip": ("dest_ip", _ip_or_host("dest")),
@@ -87,8 +90,7 @@ MAPPING: Dict[str, Tuple[str, Callable]] = {
 }
 
 NOT_COMPARED = {
-    "@timestamp": "a full date: the year is the fixture's regeneration year and elastic converts zones; "
-                  "we keep the device's timestamp as logged (device_time)",
+    "@timestamp": "compared separately (month, day, time) where no zone conversion is involved",
     "timestamp": "as @timestamp (graylog fills in the current year)",
     "event.timezone": "a zone the peer's test config supplies", "message": "the text after the header",
     "event.reason": "SEKOIA copies the whole body", "event.type": "ECS categorisation",
@@ -97,7 +99,8 @@ NOT_COMPARED = {
     "related.ip": "ECS copies of src/dest", "related.hosts": "ECS copies", "related.user": "ECS copies",
     "network.community_id": "a hash elastic computes", "network.iana_number": "the number behind transport",
     "network.protocol": "an application-protocol guess", "process.name": "the syslog tag, not a field of ours",
-    "log.syslog.priority": "the syslog PRI", "cisco.ios.message_count": "the first of two counters (seq is the device's)",
+    "log.syslog.priority": "the syslog PRI",
+    "cisco.ios.message_count": "the first of two counters (seq is the device's)",
     "cisco.ios.uptime": "device_time holds it", "cisco.asa.suffix": "part of mnemonic",
     "source.user.name": "ASA identity-firewall user: not a field of ours yet",
     "cisco.ftd.source_username": "as source.user.name", "action.target": "SEKOIA constant",
@@ -114,7 +117,7 @@ class Case(NamedTuple):
     peer: str
     kind: str
     line: str
-    expected: Dict[str, object]
+    expected: dict[str, object]
 
 
 class Finding(NamedTuple):
@@ -134,7 +137,7 @@ def cases() -> Iterator[Case]:
             yield Case(r["peer"], r["kind"], r["line"], expected)
 
 
-def _ours(ev: Dict[str, str], field: str) -> Optional[str]:
+def _ours(ev: dict[str, str], field: str) -> Optional[str]:
     if field == "rule+ace":
         return ev.get("rule") + "/" + ev["ace"] if ev.get("ace") and ev.get("rule") else ev.get("rule")
     if field == "facility":
@@ -145,7 +148,7 @@ def _ours(ev: Dict[str, str], field: str) -> Optional[str]:
     return ev.get(field)
 
 
-def compare(case: Case) -> Tuple[int, List[Finding]]:
+def compare(case: Case) -> tuple[int, list[Finding]]:
     """Return (values compared, disagreements) for one ACL case."""
     ev = parse_event(case.line)
     if ev is None:
@@ -166,25 +169,89 @@ def compare(case: Case) -> Tuple[int, List[Finding]]:
             got = got.lower()
         if got != want:
             found.append(Finding(case.peer, case.line, key, value, got))
+    stamps = _utc_timestamp(case, ev)
+    if stamps:
+        compared += 1
+        if stamps[0] != stamps[1]:
+            found.append(Finding(case.peer, case.line, "@timestamp", stamps[0], stamps[1]))
     return compared, found
 
 
-def known_disagreements() -> Dict[Tuple[str, str, str], str]:
+_MNEMONIC_AT = re.compile(r"%[A-Z][A-Z0-9_]*-(?:[A-Za-z0-9_]+-)*[0-7]-[A-Z0-9_]+\s?:")
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_DEVICE_TIME = re.compile(r"(?:\d{4} )?(\w{3}) +(\d{1,2})(?: \d{4})? (\d\d:\d\d:\d\d(?:\.\d+)?)(?: (\S+))?$")
+# Header keys asserted on non-ACL lines (header-format tests): peer key -> our header field.
+HEADER_KEYS = {"log.syslog.hostname": "dvc", "HOST": "dvc", "event.sequence": "seq",
+               "cisco.ios.sequence": "seq", "cisco.ios.uptime": "device_time"}
+
+
+def compare_header(case: Case) -> tuple[int, list[Finding]]:
+    """Header fields of a non-ACL line (the header tests): dvc, seq, device_time."""
+    m = _MNEMONIC_AT.search(case.line)
+    if m is None:
+        return 0, []
+    header = parse_header(case.line[:m.start()])
+    want = {HEADER_KEYS[k]: str(v) for k, v in case.expected.items()
+            if k in HEADER_KEYS and not str(v).startswith("<")}      # "<receiver's own hostname>"
+    if "DATE" in case.expected:
+        # syslog-ng rewrites the device time as DATE (BSD form, zone dropped) and MSEC.
+        want["device_time"] = f"{case.expected['DATE']}.{case.expected.get('MSEC', '000')}"
+        if "device_time" in header:
+            header["device_time"] = _bsd_clock(header["device_time"])
+    found = [Finding(case.peer, case.line, key, value, header.get(key)) for key, value in sorted(want.items())
+             if header.get(key) != value]
+    return len(want), found
+
+
+def _bsd_clock(device_time: str) -> str:
+    """'Nov 18 21:03:22.631 GMT' or '2022-02-16T15:31:53Z' -> 'Nov 18 21:03:22.631' / 'Feb 16 15:31:53.000'."""
+    iso = re.match(r"\d{4}-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?", device_time)
+    if iso:
+        month = list(_MONTHS)[int(iso.group(1)) - 1]
+        return f"{month} {iso.group(2)} {iso.group(3)}{(iso.group(4) or '.000')[:4]}"
+    m = _DEVICE_TIME.match(device_time)
+    if not m:
+        return device_time
+    clock = m.group(3) if "." in m.group(3) else m.group(3) + ".000"
+    return f"{m.group(1)} {int(m.group(2)):2d} {clock}"
+
+
+def _utc_timestamp(case: Case, ev: dict[str, str]) -> Optional[tuple[str, str]]:
+    """(peer's MM-DD hh:mm:ss, ours) where no time-zone conversion is involved, else None."""
+    stamp = case.expected.get("@timestamp")
+    zone = case.expected.get("event.timezone", "UTC")
+    m = _DEVICE_TIME.match(ev.get("device_time", ""))
+    if not stamp or zone not in ("UTC", "+00:00") or not m or (m.group(4) or "UTC") != "UTC":
+        return None
+    month, day, clock = _MONTHS.get(m.group(1)), int(m.group(2)), m.group(3)
+    ours = f"{month:02d}-{day:02d}T{clock}"
+    peer = str(stamp)[5:5 + len(ours)]
+    return peer, ours
+
+
+def known_disagreements() -> dict[tuple[str, str, str], str]:
     entries = json.loads(DISAGREEMENTS.read_text(encoding="utf-8"))
     return {(e["peer"], e["line"], e["key"]): e["reason"] for e in entries}
 
 
-def run() -> Tuple[Dict[str, List[int]], List[Finding], List[Tuple[str, str, str]]]:
+def run() -> tuple[dict[str, list[int]], list[Finding], list[tuple[str, str, str]]]:
     """Per peer [cases, values compared, values agreeing, known disagreements]; unexplained; stale entries."""
     known = known_disagreements()
     used = set()
-    table: Dict[str, List[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    table: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     unexplained = []
     for case in cases():
         if case.kind == "non-acl":
+            if parse_event(case.line) is not None:
+                unexplained.append(Finding(case.peer, case.line, "<not an ACL event>", None, "parsed"))
+            compared, found = compare_header(case)
+            peer = case.peer + " (headers)"
+        else:
+            compared, found = compare(case)
+            peer = case.peer
+        if not compared:
             continue
-        compared, found = compare(case)
-        row = table[case.peer]
+        row = table[peer]
         row[0] += 1
         row[1] += compared
         for finding in found:

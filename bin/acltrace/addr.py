@@ -4,7 +4,7 @@ Hand-written rather than netaddr/ipaddress because they run once or twice per
 log line on the hot path; they classify, they do not validate ranges.
 """
 import re
-from typing import Dict, Optional
+from typing import Optional
 
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}\Z")
 _IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?\Z")
@@ -26,7 +26,7 @@ def is_hostname(token: str) -> bool:
     return bool(_HOSTNAME.match(token)) and any(c.isalpha() for c in token)
 
 
-def put_address(ev: Dict[str, str], side: str, token: Optional[str]) -> None:
+def put_address(ev: dict[str, str], side: str, token: Optional[str]) -> None:
     """Store ``token`` as ``<side>_ip`` or ``<side>_host``; drop redactions like '***'."""
     if not token:
         return

@@ -6,12 +6,14 @@ ports must be digits, so documentation templates ("/port", "{permitted | denied}
 are not mistaken for events.
 """
 import re
-from typing import Callable, Dict, Optional
+from typing import Optional
 
 from .addr import ip_version, put_address
 
 _ADDR = r"[^\s/(),]+"
-_IFACE_ADDR = r"(?P<{0}>[^\s/()]+)(?:/(?P<{0}_port>\d+))?(?:\((?P<{0}_note>[^)]*)\))?"
+# "iface:addr/port(note)" as one token, split in Python (_split_token): interface names
+# may hold colons and so does IPv6, which no linear regex can tell apart.
+_TOKEN = r"(?P<{0}_tok>[^\s(]+(?:(?<=:) [^\s(]+)?(?:\([^\s)]*\))?)"
 _TYPE_CODE = r"(?:\s?\(?type (?P<icmp_type>\d+), code (?P<icmp_code>\d+)\)?,?)?"
 
 
@@ -33,19 +35,18 @@ _PATTERNS = {
                   r"(?: due to (?P<reason>.+?))?\s*$"),
     "106010": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?:\((?P<reason>[^)]+)\) )?"
                   r"(?:protocol (?P<proto_num>\d+)|(?P<transport>[a-z]\w*)) "
-                  r"src (?P<src_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("src")
-                  + r"(?: dst (?P<dest_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("dest") + r")?"
-                  + _TYPE_CODE),
+                  r"src " + _TOKEN.format("src") + r"(?: dst " + _TOKEN.format("dest") + r")?" + _TYPE_CODE),
     "106014": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>icmp) "
-                  r"src (?P<src_interface>[^\s:]+):\s?(?P<src>[^\s(]+) "
-                  r"dst (?P<dest_interface>[^\s:]+):\s?(?P<dest>[^\s(]+?)\s?\(type (?P<icmp_type>\d+), code (?P<icmp_code>\d+)\)"),
+                  r"src " + _TOKEN.format("src") + r" dst " + _TOKEN.format("dest") + _TYPE_CODE),
     "106015": _rx(r"(?P<vendor_action>Deny) (?P<transport>TCP) \((?P<reason>no connection)\) "
                   rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
-                  r"(?: flags (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?(?:\s+on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
+                  r"(?: flags (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?"
+                  r"(?:\s+on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
     "106016": _rx(r"(?P<vendor_action>Deny) IP (?P<reason>spoof) from \((?P<src>[^)]+)\) to (?P<dest>\S+)"
                   r"(?: on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
     "106017": _rx(r"(?P<vendor_action>Deny) IP due to (?P<reason>Land Attack) from (?P<src>\S+) to (?P<dest>\S+)"),
-    "106012": _rx(r"(?P<vendor_action>Deny) IP from (?P<src>\S+) to (?P<dest>[^\s,]+), (?P<reason>IP options.*?)\.?\s*$"),
+    "106012": _rx(r"(?P<vendor_action>Deny) IP from (?P<src>\S+) to (?P<dest>[^\s,]+), "
+                  r"(?P<reason>IP options.*?)\.?\s*$"),
     "106020": _rx(r"(?P<vendor_action>Deny) IP (?P<reason>teardrop fragment) \(size = \d+, offset = \d+\) "
                   r"from (?P<src>\S+) to (?P<dest>\S+)"),
     "106021": _rx(r"(?P<vendor_action>Deny) (?:(?P<transport>[A-Z]+|\d+)|protocol) (?P<reason>reverse path check) "
@@ -53,8 +54,7 @@ _PATTERNS = {
     "106022": _rx(r"(?P<vendor_action>Deny) (?:(?P<transport>[A-Z]+|\d+)|protocol) (?P<reason>connection spoof) "
                   r"from (?P<src>\S+) to (?P<dest>\S+) on interface (?P<src_interface>[\w.:-]+?)\.?\s*$"),
     "106023": _rx(r"(?P<vendor_action>Deny) (?:protocol (?P<proto_num>\d+)|(?P<transport>[a-z]\w*)) "
-                  r"src (?P<src_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("src")
-                  + r" dst (?P<dest_interface>[^\s:]+(?::[^\s:]+)*?):\s?" + _IFACE_ADDR.format("dest")
+                  r"src " + _TOKEN.format("src") + r" dst " + _TOKEN.format("dest")
                   + _TYPE_CODE + r"(?: by access-group \"(?P<rule>[^\"]*)\")?"),
     "106100": _rx(r"access-list (?P<rule>\S+) (?P<vendor_action>permitted|denied|est-allowed) (?P<transport>\w+) "
                   r"(?P<src_interface>[^\s/]+)/(?P<src>[^\s(]+)\((?P<src_port>\d+)\)(?:\s?\([^)]*\))? -> "
@@ -73,7 +73,7 @@ BARE_BODY_IDS = ("106023", "106100", "106015", "106006", "106001", "106014", "10
 
 
 
-def parse_body(message_id: str, body: str, pos: int) -> Optional[Dict[str, str]]:
+def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]:
     """Fields of an ASA-family body for ``message_id`` starting at ``body[pos]``, or None."""
     pattern = _PATTERNS.get(message_id)
     m = pattern.match(body, pos) if pattern else None
@@ -87,7 +87,16 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[Dict[str, str]]
     if "direction" in ev:
         ev["direction"] = ev["direction"].lower()
     for side in ("src", "dest"):
-        _address(ev, side, groups.get(side), groups.get(side + "_interface"), groups.get(side + "_note"))
+        token = groups.get(side + "_tok")
+        if token:
+            iface, addr, port, note = _split_token(token)
+            if port:
+                ev[side + "_port"] = port
+            _address(ev, side, addr, iface, note)
+        else:
+            _address(ev, side, groups.get(side), groups.get(side + "_interface"), None)
+    if not any(k in ev for k in ("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port")):
+        return None          # no address and no port (a redacted "***/20031" keeps its port): a template
     if ev.get("transport") == "icmp" and message_id == "106100":
         # 106100 writes an ICMP type and code where TCP/UDP have ports.
         ev["icmp_type"], ev["icmp_code"] = ev.pop("src_port"), ev.pop("dest_port")
@@ -98,10 +107,23 @@ _DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_por
                      "icmp_type", "icmp_code", "tcp_flag", "reason"))
 
 
-def _address(ev: Dict[str, str], side: str, addr: Optional[str], iface: Optional[str], note: Optional[str]) -> None:
+def _split_token(token: str) -> tuple[Optional[str], str, Optional[str], Optional[str]]:
+    """'v1:outside:10.8.1.9/54864(LOCAL\\user)' -> ('v1:outside', '10.8.1.9', '54864', 'LOCAL\\user')."""
+    note = None
+    if token.endswith(")") and "(" in token:
+        token, _, note = token[:-1].rpartition("(")
+    port = None
+    head, slash, tail = token.rpartition("/")
+    if slash and tail.isdigit():
+        token, port = head, tail
+    iface, _, addr = token.replace(": ", ":").rpartition(":")
+    return iface or None, addr, port, note
+
+
+def _address(ev: dict[str, str], side: str, addr: Optional[str], iface: Optional[str], note: Optional[str]) -> None:
     """Split ASA's ``iface:addr`` (interface names may hold colons, IPv6 does) and store both."""
-    if iface and addr and not ip_version(addr) and ":" in addr:
-        # "OUTSIDE:2a02:cf40::1" was cut at the wrong colon: move the cut right.
+    if iface and addr is not None and not ip_version(addr):
+        # "OUTSIDE:2a02:cf40::1" was cut at the wrong colon: find the cut that leaves an IP.
         joined = iface + ":" + addr
         for i, ch in enumerate(joined):
             if ch == ":" and ip_version(joined[i + 1:]):

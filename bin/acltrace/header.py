@@ -13,7 +13,6 @@ Limits: a host name of 2-5 letters written right after a timestamp with a colon
 (``Oct 6 03:32:02 gmt:``) is read as a time zone, which is what it almost always is.
 """
 import re
-from typing import Dict
 
 from .addr import ip_version, is_hostname
 
@@ -39,9 +38,9 @@ _SPLIT = re.compile(r":?\s+")
 _COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
 
 
-def parse_header(prefix: str) -> Dict[str, str]:
+def parse_header(prefix: str) -> dict[str, str]:
     """Return dvc, seq and device_time found in ``prefix`` (only those present)."""
-    out: Dict[str, str] = {}
+    out: dict[str, str] = {}
     rest = prefix.rstrip()
     tag = _PROCESS_TAG.search(rest)
     if tag:

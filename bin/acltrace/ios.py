@@ -7,7 +7,7 @@ interface written around the source), IPV6_ACL-6-ACCESSLOG* and IPV6-6-ACCESSLOG
 traffic form; its optional parts are the differences between the mnemonics.
 """
 import re
-from typing import Dict, Optional
+from typing import Optional
 
 from .addr import mac_colon, put_address
 
@@ -17,21 +17,23 @@ _TRAFFIC = re.compile(
     r"(?P<vendor_action>permitted|denied|permit|deny) "
     r"(?:(?P<transport>[a-z][a-z0-9]*|\d{1,3}) )?"       # absent in standard-ACL (S) lines
     r"(?:(?P<dash_mac>[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}) )?"
-    r"(?P<src>[^\s(,]+)(?:\((?P<src_port>\d+)\))?"
+    r"(?=(?P<src>[^\s(,]+))(?P=src)(?:\((?P<src_port>\d+)\))?"     # (?=(x))(?P=x): atomic
     r"(?: \((?P<src_interface>[^\s)]+) ?(?P<src_mac>[0-9A-Fa-f.]+)? ?\))?"  # log-input
     r"(?: (?P<fman_interface>[A-Za-z][^\s]*?))?"         # FMANFP: "Te0/1/1-> ..."
-    r"(?: ?-> (?P<dest>[^\s(,]+)(?:\((?P<dest_port>\d+)\))?"
+    r"(?: ?-> (?=(?P<dest>[^\s(,]+))(?P=dest)(?:\((?P<dest_port>\d+)\))?"
     r"(?: \((?P<type>\d+)(?:/(?P<code>\d+))?\))?)?"      # (icmp type/code) or (igmp type)
     r",? (?P<packets>\d+) packets?"
 )
 _RATE_LIMITED = re.compile(r"\s*access-list logging rate-limited or missed (?P<missed>\d+) packets?")
-_TRUNCATED = re.compile(r"\s*(?:[\w/]+:\s+\w+:\s+)?(?:access-)?list (?P<rule>\S+) (?P<vendor_action>permitted|denied|permit|deny)\b")
+_TRUNCATED = re.compile(
+    r"\s*(?:[\w/]+:\s+\w+:\s+)?(?:access-)?list (?P<rule>\S+) (?P<vendor_action>permitted|denied|permit|deny)\b"
+)
 
 # Protocol words that mean "any IP protocol": no transport to report.
 _ANY_PROTOCOL = frozenset(("ip", "ipv6"))
 
 
-def parse_body(body: str, pos: int, ipv6: bool) -> Optional[Dict[str, str]]:
+def parse_body(body: str, pos: int, ipv6: bool) -> Optional[dict[str, str]]:
     """Fields of an IOS-family ACL body starting at ``body[pos]``, or None."""
     m = _TRAFFIC.match(body, pos)
     if m is None:

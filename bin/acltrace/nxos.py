@@ -5,7 +5,7 @@ The body is a comma-separated list of ``Key: value`` pairs, e.g.
 ACL Name: x, ACE Action: Permit, Appl Intf: Vlan10, Hit-count: 600``.
 """
 import re
-from typing import Dict, Optional
+from typing import Optional
 
 from .addr import mac_colon, put_address
 
@@ -16,7 +16,7 @@ _KEYS = {"Src Port": "src_port", "Dst Port": "dest_port", "Src Intf": "src_inter
 _PROTOCOL = re.compile(r'"?([^"(]*)"?\((\d+)\)')
 
 
-def parse_body(body: str, pos: int) -> Optional[Dict[str, str]]:
+def parse_body(body: str, pos: int) -> Optional[dict[str, str]]:
     """Fields of an ACLLOG body starting at ``body[pos]``, or None when it holds no flow."""
     pairs = {}
     for part in body[pos:].split(","):

@@ -6,7 +6,7 @@ parser, then adds the fields every family shares (action, protocol, vendor_produ
 Cheap substring tests reject most non-ACL lines before any regex runs.
 """
 import re
-from typing import Dict, Optional
+from typing import Optional
 
 from . import asa, ios, nxos
 from .header import parse_header
@@ -22,6 +22,11 @@ _NXOS_MNEMONIC = re.compile(r"%(?P<mnemonic>ACLLOG-(?P<severity>[0-7])-(?P<messa
 _ANY_MNEMONIC = re.compile(r"%?\b[A-Z][A-Z0-9_]*-(?:[A-Za-z0-9_]+-)*[0-7]-[A-Z0-9_]+\s?:")
 _BARE_START = re.compile(r"(?:Deny |access-list \S+ (?:permitted|denied|est-allowed) |Inbound |Outbound )")
 
+# A syslog message is at most ~1 KB (RFC 3164); regexes see only the line that holds
+# the mnemonic, and at most this much of it, so a 1 MB field costs no more than a line.
+_HEADER_WINDOW = 512
+_BODY_WINDOW = 2048
+
 _ASA_IDS = ("106001", "106002", "106006", "106007", "106010", "106011", "106012", "106014", "106015",
             "106016", "106017", "106020", "106021", "106022", "106023", "106100", "710003", "313001")
 _ASA_PRODUCT = {"ASA": "Cisco ASA", "PIX": "Cisco PIX", "FWSM": "Cisco FWSM", "FTD": "Cisco FTD"}
@@ -29,7 +34,7 @@ _ACTION = {"permitted": "allowed", "permit": "allowed", "est-allowed": "allowed"
            "denied": "blocked", "deny": "blocked"}
 
 
-def parse_event(raw: str) -> Optional[Dict[str, str]]:
+def parse_event(raw: str) -> Optional[dict[str, str]]:
     """Return the ACL fields of ``raw`` (string values), or None when it is not an ACL event."""
     if "ACCESSLOG" in raw:
         return _ios(raw)
@@ -44,13 +49,13 @@ def parse_event(raw: str) -> Optional[Dict[str, str]]:
     return None
 
 
-def _ios(raw: str) -> Optional[Dict[str, str]]:
+def _ios(raw: str) -> Optional[dict[str, str]]:
     m = _IOS_MNEMONIC.search(raw)
     if m is None:
         return None
     facility = m.group("facility")
     ipv6 = "IPV6" in facility or "IPV6" in m.group("message_id")
-    ev = ios.parse_body(raw, m.end(), ipv6)
+    ev = ios.parse_body(_body(raw, m.end()), 0, ipv6)
     if ev is None:
         return None
     if "rule" in ev:
@@ -60,50 +65,61 @@ def _ios(raw: str) -> Optional[Dict[str, str]]:
     return _finish(ev, raw, m, product)
 
 
-def _nxos(raw: str) -> Optional[Dict[str, str]]:
+def _nxos(raw: str) -> Optional[dict[str, str]]:
     m = _NXOS_MNEMONIC.search(raw)
-    ev = nxos.parse_body(raw, m.end()) if m else None
+    ev = nxos.parse_body(_body(raw, m.end()), 0) if m else None
     if ev is None:
         return None
     ev["protocol"] = "ip"
     return _finish(ev, raw, m, "Cisco NX-OS")
 
 
-def _asa(raw: str) -> Optional[Dict[str, str]]:
+def _asa(raw: str) -> Optional[dict[str, str]]:
     m = _ASA_MNEMONIC.search(raw)
-    ev = asa.parse_body(m.group("message_id"), raw, m.end()) if m else None
+    ev = asa.parse_body(m.group("message_id"), _body(raw, m.end()), 0) if m else None
     if ev is None:
         return None
     ev["protocol"] = "ip"
     return _finish(ev, raw, m, _ASA_PRODUCT[m.group("facility")])
 
 
-def _bare(raw: str) -> Optional[Dict[str, str]]:
+def _bare(raw: str) -> Optional[dict[str, str]]:
     """An ASA body quoted without its mnemonic: the body's own shape says which message it is."""
     start = _BARE_START.search(raw)
     if start is None:
         return None
+    body = _body(raw, start.start())
     for message_id in asa.BARE_BODY_IDS:
-        ev = asa.parse_body(message_id, raw, start.start())
+        ev = asa.parse_body(message_id, body, 0)
         if ev is not None:
             ev["message_id"] = message_id
             ev["protocol"] = "ip"
             ev["vendor_product"] = "Cisco ASA"
-            ev.update(parse_header(raw[:start.start()]))
+            ev.update(parse_header(_prefix(raw, start.start())))
             return _common(ev)
     return None
 
 
-def _finish(ev: Dict[str, str], raw: str, m: "re.Match[str]", product: str) -> Dict[str, str]:
+def _finish(ev: dict[str, str], raw: str, m: "re.Match[str]", product: str) -> dict[str, str]:
     ev["mnemonic"] = m.group("mnemonic")
     ev["message_id"] = m.group("message_id")
     ev["severity"] = m.group("severity")
     ev["vendor_product"] = product
-    ev.update(parse_header(raw[:m.start()]))
+    ev.update(parse_header(_prefix(raw, m.start())))
     return _common(ev)
 
 
-def _common(ev: Dict[str, str]) -> Dict[str, str]:
+def _body(raw: str, start: int) -> str:
+    end = raw.find("\n", start, start + _BODY_WINDOW)
+    return raw[start:end if end >= 0 else start + _BODY_WINDOW]
+
+
+def _prefix(raw: str, end: int) -> str:
+    start = max(raw.rfind("\n", 0, end) + 1, end - _HEADER_WINDOW)
+    return raw[start:end]
+
+
+def _common(ev: dict[str, str]) -> dict[str, str]:
     vendor_action = ev.get("vendor_action")
     if vendor_action:
         action = _ACTION.get(vendor_action.lower())
