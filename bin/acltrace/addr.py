@@ -38,9 +38,19 @@ def put_address(ev: dict[str, str], side: str, token: Optional[str]) -> None:
         ev[side + "_host"] = token
 
 
+_MAC_CACHE: dict[str, Optional[str]] = {}
+_MAC_CACHE_SIZE = 65536        # a network logs few distinct source MACs; bound it anyway
+
+
 def mac_colon(token: str) -> Optional[str]:
     """'000b.bf55.4c70', '00-0B-BF-55-4C-70', '000bbf554c70' -> '00:0b:bf:55:4c:70'."""
-    hexdigits = token.lower().replace(".", "").replace("-", "").replace(":", "")
-    if not _MAC_HEX.match(hexdigits):
-        return None
-    return ":".join(hexdigits[i:i + 2] for i in range(0, 12, 2))
+    try:
+        return _MAC_CACHE[token]
+    except KeyError:
+        pass
+    h = token.lower().replace(".", "").replace("-", "").replace(":", "")
+    mac = f"{h[0:2]}:{h[2:4]}:{h[4:6]}:{h[6:8]}:{h[8:10]}:{h[10:12]}" if _MAC_HEX.match(h) else None
+    if len(_MAC_CACHE) >= _MAC_CACHE_SIZE:
+        _MAC_CACHE.clear()
+    _MAC_CACHE[token] = mac
+    return mac

@@ -26,9 +26,10 @@ _TZ = r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?|[A-Za-z]{2,5}"
 _UPTIME = r"\d+[ywdh]\d+[wdhm](?:\d+[hms])?|\d\d:\d\d:\d\d(?:\.\d+)?"
 
 # The device's own timestamp, right before the mnemonic (after optional process tag).
-_DEVICE_TIME = re.compile(
-    rf"(?:^|(?<=[\s:>]))[*.]?(?P<time>(?:{_DATE_TIME}|{_ISO})(?: (?:{_TZ}))?|{_UPTIME}) ?:?\s*\Z"
-)
+_TIME = rf"(?:{_DATE_TIME}|{_ISO})(?: (?:{_TZ}))?|{_UPTIME}"
+_DEVICE_TIME = re.compile(rf"(?:^|(?<=[\s:>]))[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
+# Fast path: a timestamp holds no ": ", so it is usually all of the text after the last one.
+_LAST_SEGMENT_TIME = re.compile(rf"[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
 # IOS-XR and NX-OS add a process tag after the time: "ipv4_acl_mgr[310]:".
 _PROCESS_TAG = re.compile(r"\s[\w-]+\[\d+\]:\s*\Z")
 _PRI = re.compile(r"<\d{1,3}>")
@@ -42,10 +43,14 @@ def parse_header(prefix: str) -> dict[str, str]:
     """Return dvc, seq and device_time found in ``prefix`` (only those present)."""
     out: dict[str, str] = {}
     rest = prefix.rstrip()
-    tag = _PROCESS_TAG.search(rest)
-    if tag:
-        rest = rest[:tag.start()]
-    m = _DEVICE_TIME.search(rest)
+    if rest.endswith("]:"):
+        tag = _PROCESS_TAG.search(rest)
+        if tag:
+            rest = rest[:tag.start()]
+    cut = rest.rfind(": ", 0, len(rest) - 1) + 2
+    m = _LAST_SEGMENT_TIME.match(rest, cut) if cut > 1 else None
+    if m is None:
+        m = _DEVICE_TIME.search(rest)
     if m:
         out["device_time"] = m.group("time")
         rest = rest[:m.start()]

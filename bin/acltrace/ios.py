@@ -43,36 +43,35 @@ def parse_body(body: str, pos: int, ipv6: bool) -> Optional[dict[str, str]]:
         cut = _TRUNCATED.match(body, pos)        # truncated line: keep what is there
         return {"rule": cut.group("rule"), "vendor_action": cut.group("vendor_action")} if cut else None
 
-    ev = {"rule": m.group("rule"), "vendor_action": m.group("vendor_action"), "packets": m.group("packets")}
+    (rule, xr_ace, vendor_action, transport, dash_mac, src, src_port, src_interface, src_mac,
+     fman_interface, dest, dest_port, icmp_or_igmp_type, icmp_code, packets) = m.groups()
+    ev = {"rule": rule, "vendor_action": vendor_action, "packets": packets}
     if ipv6:
         ev["protocol_version"] = "6"
-        name, _, ace = ev["rule"].rpartition("/")
+        name, _, ace = rule.rpartition("/")
         if name and ace.isdigit():
             ev["rule"], ev["ace"] = name, ace
-    if m.group("xr_ace"):
-        ev["ace"] = m.group("xr_ace")
-    transport = m.group("transport")
+    if xr_ace:
+        ev["ace"] = xr_ace
     if transport and transport not in _ANY_PROTOCOL:
         ev["transport"] = transport
-    put_address(ev, "src", m.group("src"))
-    put_address(ev, "dest", m.group("dest"))
-    if m.group("src_port"):
-        ev["src_port"] = m.group("src_port")
-    if m.group("dest_port"):
-        ev["dest_port"] = m.group("dest_port")
-    interface = m.group("src_interface") or m.group("fman_interface")
-    if interface:
-        ev["src_interface"] = interface
-    mac = m.group("src_mac") or m.group("dash_mac")
-    if mac:
-        mac = mac_colon(mac)
+    put_address(ev, "src", src)
+    put_address(ev, "dest", dest)
+    if src_port:
+        ev["src_port"] = src_port
+    if dest_port:
+        ev["dest_port"] = dest_port
+    if src_interface or fman_interface:
+        ev["src_interface"] = src_interface or fman_interface
+    if src_mac or dash_mac:
+        mac = mac_colon(src_mac or dash_mac)
         if mac:
             ev["src_mac"] = mac
-    if m.group("type"):
+    if icmp_or_igmp_type:
         if transport == "igmp":
-            ev["igmp_type"] = m.group("type")
+            ev["igmp_type"] = icmp_or_igmp_type
         else:
-            ev["icmp_type"] = m.group("type")
-            if m.group("code"):
-                ev["icmp_code"] = m.group("code")
+            ev["icmp_type"] = icmp_or_igmp_type
+            if icmp_code:
+                ev["icmp_code"] = icmp_code
     return ev
