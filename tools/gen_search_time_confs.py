@@ -42,12 +42,12 @@ IPADDR = r"[^\s(,]+"
 IOS_MNEM = r"%(?<mnemonic>[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)?-(?<severity>[0-7])-(?<message_id>[A-Z0-9_]*ACCESSLOG[A-Z0-9_]*))\s?:"
 IOS_HEAD = (IOS_MNEM + r"\s*(?:[\w/]+:\s+\w+:\s+)?(?:access-)?list (?<rule>\S+) (?:\((?<ace>\d+)\) )?"
             r"(?<vendor_action>permitted|denied|permit|deny) (?:(?<transport>[a-z][a-z0-9]*|\d{1,3}) )?")
-IOS_TAIL = (r"(?: ?-> (?<dest_ip>[^\s(,]+)(?:\((?<dest_port>\d+)\))?"
+IOS_TAIL = (r"(?: ?-> (?<dest_ip>(?>[^\s(,]+))(?:\((?<dest_port>\d+)\))?"
             r"(?: \((?<icmp_type>\d+)(?:/(?<icmp_code>\d+))?\))?)?,? (?<packets>\d+) packets?")
-IOS_LIST = (IOS_HEAD + rf"(?<src_ip>{IPADDR})(?:\((?<src_port>\d+)\))?"
+IOS_LIST = (IOS_HEAD + rf"(?<src_ip>(?>{IPADDR}))(?:\((?<src_port>\d+)\))?"
             r"(?: \((?<src_interface>[^\s)]+) ?(?<src_mac>[0-9A-Fa-f.]+)? ?\))?" + IOS_TAIL)
 IOS_FMAN = (IOS_HEAD + r"(?:(?<src_mac>[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}) )?"
-            rf"(?<src_ip>{IPADDR})(?:\((?<src_port>\d+)\))? (?<src_interface>[A-Za-z][^\s(]*?)" + IOS_TAIL)
+            rf"(?<src_ip>(?>{IPADDR}))(?:\((?<src_port>\d+)\))? (?<src_interface>[A-Za-z][^\s(]*?)" + IOS_TAIL)
 IOS_RL = IOS_MNEM + r"\s*access-list logging rate-limited or missed (?<missed_packets>\d+) packets?"
 
 NX = (r"%(?<mnemonic>ACLLOG-(?<severity>[0-7])-(?<message_id>ACLLOG_[A-Z_]+))\s?:"
@@ -61,15 +61,22 @@ def asa(mid, body):
             r"\s*(?:message repeated \d+ times: \[\s*)?" + body)
 
 A = r"[^\s/(),]+"
-def iface_addr(side):
-    ipfull = (r"(?:\d{1,3}(?:\.\d{1,3}){3}|(?=[^\s/()]*:)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
-              r"(?:\d{1,3}(?:\.\d{1,3}){3})?)(?=[/\s(]|$)")
-    # the parser cuts "iface:addr" at the first colon after which an IP address follows, else at the first colon
-    addr = rf"(?:(?={ipfull})|(?![^\s/()]*?:{ipfull}))[^\s/()]+"
-    return (rf"(?<{side}_ip>{addr})(?:/(?<{side}_port>\d+))?"
-            rf"(?:\((?:(?<{side}_host>[^\s\\,()]+)|[^)]*)\))?")
+IPFULL = (r"(?:\d{1,3}(?:\.\d{1,3}){3}|(?=[^\s(/]*:)[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
+          r"(?:\d{1,3}(?:\.\d{1,3}){3})?)")
+TOK_TAIL = r"(?:/\d+)?(?:\([^\s)]*\))?(?![^\s(])"      # optional /port and (note), then the token ends
+
+
+def token(side):
+    """ASA "iface:addr/port(note)" as asa._split_token reads it: the interface ends at the first colon
+    after which an IP address runs to the end of the token, else at the last colon; ": " counts as ":"."""
+    ipend = IPFULL + TOK_TAIL
+    iface = (rf"(?<{side}_interface>(?(?=[^\s(]*?: ?{ipend})[^\s(]+?(?=: ?{ipend})"
+             rf"|[^\s(]+(?=: ?[^\s(:]*{TOK_TAIL}))): ?")
+    return (rf"(?:{iface})?(?<{side}_ip>[^\s(]+?)(?:/(?<{side}_port>\d+))?"
+            rf"(?:\((?:(?<{side}_host>[^\s\\,()]+)|[^\s)]*)\))?(?![^\s(])")
+
+
 TYPE_CODE = r"(?:\s?\(?type (?<icmp_type>\d+), code (?<icmp_code>\d+)\)?,?)?"
-IFACE = r"[^\s:]+(?::[^\s:]+)*?"
 ASA_BODIES = {
  "106001": (r"(?<direction>Inbound|Outbound) (?<transport>\w+) connection (?<vendor_action>denied) "
             rf"from (?<src_ip>{A})/(?<src_port>\d+) to (?<dest_ip>{A})/(?<dest_port>\d+)"
@@ -84,11 +91,9 @@ ASA_BODIES = {
             r"(?: due to (?<reason>.+?))?\s*$"),
  ("106010", "106011"): (r"(?<vendor_action>Deny) (?<direction>inbound|outbound) (?:\((?<reason>[^)]+)\) )?"
             r"(?:protocol (?=\d)|(?=[a-z]))(?<transport>(?<=protocol )\d+|[a-z]\w*) "
-            rf"src (?<src_interface>{IFACE}):\s?" + iface_addr("src")
-            + rf"(?: dst (?<dest_interface>{IFACE}):\s?" + iface_addr("dest") + r")?" + TYPE_CODE),
+            r"src " + token("src") + r"(?: dst " + token("dest") + r")?" + TYPE_CODE),
  "106014": (r"(?<vendor_action>Deny) (?<direction>inbound|outbound) (?<transport>icmp) "
-            r"src (?<src_interface>[^\s:]+):\s?(?<src_ip>[^\s(]+) "
-            r"dst (?<dest_interface>[^\s:]+):\s?(?<dest_ip>[^\s(]+?)\s?\(type (?<icmp_type>\d+), code (?<icmp_code>\d+)\)"),
+            r"src " + token("src") + r" dst " + token("dest") + TYPE_CODE),
  "106015": (r"(?<vendor_action>Deny) (?<transport>TCP) \((?<reason>no connection)\) "
             rf"from (?<src_ip>{A})/(?<src_port>\d+) to (?<dest_ip>{A})/(?<dest_port>\d+)"
             r"(?: flags (?<tcp_flag>[A-Z]+(?: [A-Z]+)*))?(?:\s+on interface (?<src_interface>[\w.:-]+?))?\.?\s*$"),
@@ -103,8 +108,7 @@ ASA_BODIES = {
  "106022": (r"(?<vendor_action>Deny) (?:(?<transport>[A-Z]+|\d+)|protocol) (?<reason>connection spoof) "
             r"from (?<src_ip>\S+) to (?<dest_ip>\S+) on interface (?<src_interface>[\w.:-]+?)\.?\s*$"),
  "106023": (r"(?<vendor_action>Deny) (?:protocol (?=\d)|(?=[a-z]))(?<transport>(?<=protocol )\d+|[a-z]\w*) "
-            rf"src (?<src_interface>{IFACE}):\s?" + iface_addr("src")
-            + rf" dst (?<dest_interface>{IFACE}):\s?" + iface_addr("dest")
+            r"src " + token("src") + r" dst " + token("dest")
             + TYPE_CODE + r"(?: by access-group \"(?<rule>[^\"]*)\")?"),
  "106100": (r"access-list (?<rule>\S+) (?<vendor_action>permitted|denied|est-allowed) (?<transport>\w+) "
             r"(?<src_interface>[^\s/]+)/(?<src_ip>[^\s(]+)\((?<src_port>\d+)\)(?:\s?\([^)]*\))? -> "
@@ -238,6 +242,19 @@ prod = [("ASA", "ASA"), ("PIX", "PIX"), ("FWSM", "FWSM"), ("FTD", "FTD")]
 asa_e["vendor_product"] = f'if(match(mnemonic, "{ASA_ACL}"), case(' + ", ".join(f'match(mnemonic, "^{p}-"), "Cisco {n}"' for p, n in prod) + f'), if({ACLC}, "Cisco ASA", null()))'
 asa_e["product"] = f'if(match(mnemonic, "{ASA_ACL}"), case(' + ", ".join(f'match(mnemonic, "^{p}-"), "{n}"' for p, n in prod) + f'), if({ACLC}, "ASA", null()))'
 
+# parse_body returns None for a body with no address and no port at all (a documentation
+# template such as "src [interface_name: 192.168.1.59/source_port]"): so do we, field by field.
+# Cheap tests first: Splunk's AND stops at the first false term, and real events carry ports.
+_no_port_or_name = " AND ".join(f"isnull({f})" for f in ("src_port", "dest_port", "src_host", "dest_host"))
+_an_address = " OR ".join(f'(isnotnull({f}) AND (match({f}, "{IPRE}") OR match({f}, "{HOSTRE}")))'
+                          for f in ("src_ip", "dest_ip"))
+TEMPLATE = f"{_no_port_or_name} AND {ACLC} AND NOT ({_an_address})"
+sys.path.insert(0, str(REPO / "bin"))
+from acltrace.fields import FIELDS  # noqa: E402
+
+for _field in [f for f in FIELDS if f != "action"] + ["src", "dest", "product"]:
+    asa_e[_field] = f"if({TEMPLATE}, null(), {asa_e.get(_field, _field)})"
+
 
 T_HEAD = """# acltrace search-time field extractions (transforms.conf).
 # GENERATED by tools/gen_search_time_confs.py -- edit the pieces there and re-run it.
@@ -324,6 +341,12 @@ P_HEAD = """# acltrace search-time knowledge for Cisco ACL log messages (props.c
 #   src, dest, vendor, product: CIM conveniences (Network_Traffic)
 # ACL-only EVALs test the mnemonic first (match(mnemonic, ...)), so they leave
 # other events' fields (from other add-ons) as they were.
+# ASA family: a body with no address and no port at all is a documentation
+# template, not an event (the parser returns None): every ACL field's EVAL
+# then returns null, so such a line has no ACL fields and no event type.
+# Known difference: the parser reads at most 512 characters before the
+# mnemonic and 2048 after it (bin/acltrace/parser.py); these regexes read the
+# whole event, so only pathological multi-kilobyte lines can differ.
 #
 # action comes from a lookup, not an EVAL: the verb list (permitted, denied,
 # Deny, est-allowed, Permit ...) is data an admin may extend for a new message
