@@ -2,6 +2,7 @@
 import json
 import pathlib
 import random
+import re
 import time
 
 import pytest
@@ -87,3 +88,19 @@ def test_the_acl_event_inside_a_multi_line_event_is_found():
            "Nov 25 10:00:01 r1 2: %SEC-6-IPACCESSLOGP: list 7 denied udp 10.0.0.1(137) -> 10.0.0.255(137), 1 packet")
     ev = parse_event(raw)
     assert ev["rule"] == "7" and ev["src_ip"] == "10.0.0.1" and ev["seq"] == "2"
+
+
+def test_the_header_fast_path_reads_what_the_general_reader_reads(corpus, repo):
+    """parse_header takes a one-regex shortcut for the usual header shape; it must agree."""
+    from acltrace.header import _USUAL, _parse_any_header, parse_header
+    mnemonic = re.compile(r"%?[A-Z][A-Z0-9_]*-(?:[A-Za-z0-9_]+-)*[0-7]-[A-Z0-9_]+\s?:")
+    lines = [json.loads(r)["line"] for r in (corpus / "peer_cases.jsonl").open(encoding="utf-8")]
+    lines += (repo / "samples" / "ios_acl_sample.log").read_text(encoding="utf-8").splitlines()
+    lines += [c["line"] for c in CASES]
+    shortcut = 0
+    for line in lines:
+        m = mnemonic.search(line)
+        if m and _USUAL.match(line[:m.start()]):
+            shortcut += 1
+            assert parse_header(line[:m.start()]) == _parse_any_header(line[:m.start()]), line
+    assert shortcut > 200

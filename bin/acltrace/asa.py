@@ -95,7 +95,7 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
             _address(ev, side, addr, iface, note)
         else:
             _address(ev, side, groups.get(side), groups.get(side + "_interface"), None)
-    if not any(k in ev for k in ("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port")):
+    if not ev.keys() & _ADDRESS_OR_PORT:
         return None          # no address and no port (a redacted "***/20031" keeps its port): a template
     if ev.get("transport") == "icmp" and message_id == "106100":
         # 106100 writes an ICMP type and code where TCP/UDP have ports.
@@ -103,6 +103,7 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
     return ev
 
 
+_ADDRESS_OR_PORT = frozenset(("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port"))
 _DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_port", "packets", "interval",
                      "icmp_type", "icmp_code", "tcp_flag", "reason"))
 
@@ -122,16 +123,22 @@ def _split_token(token: str) -> tuple[Optional[str], str, Optional[str], Optiona
 
 def _address(ev: dict[str, str], side: str, addr: Optional[str], iface: Optional[str], note: Optional[str]) -> None:
     """Split ASA's ``iface:addr`` (interface names may hold colons, IPv6 does) and store both."""
-    if iface and addr is not None and not ip_version(addr):
+    version = ip_version(addr) if addr else None
+    if iface and addr is not None and not version:
         # "OUTSIDE:2a02:cf40::1" was cut at the wrong colon: find the cut that leaves an IP.
         joined = iface + ":" + addr
         for i, ch in enumerate(joined):
             if ch == ":" and ip_version(joined[i + 1:]):
                 iface, addr = joined[:i], joined[i + 1:]
+                version = ip_version(addr)
                 break
     if iface:
         ev[side + "_interface"] = iface
-    put_address(ev, side, addr)
+    if version:
+        ev[side + "_ip"] = addr
+        ev.setdefault("protocol_version", version)
+    else:
+        put_address(ev, side, addr)
     if note and side + "_host" not in ev and " " not in note and "\\" not in note and "," not in note:
         ev[side + "_host"] = note     # "(testhostname.domain)": the name the ASA resolved
 

@@ -39,8 +39,34 @@ _SPLIT = re.compile(r":?\s+")
 _COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
 
 
+# Fast path for the usual shape, matched whole: [<PRI>][TIME HOST[ ]:? ][SEQ: ][*|.]DEVICE-TIME[ TZ]:
+# (a 2-5 letter word after a time is its zone, not a host: see the module doc).
+_USUAL = re.compile(
+    rf"(?:<\d{{1,3}}>)?"
+    rf"(?:(?P<rtime>{_DATE_TIME}) (?![A-Za-z]{{2,5}}:)(?P<rhost>[A-Za-z0-9][\w.-]*) ?:? )?"
+    rf"(?:(?P<seq>\d+): )?"
+    rf"(?:[*.]?(?P<time>{_DATE_TIME}(?: (?:{_TZ}))?): )?\s*\Z"
+)
+
+
 def parse_header(prefix: str) -> dict[str, str]:
     """Return dvc, seq and device_time found in ``prefix`` (only those present)."""
+    usual = _USUAL.match(prefix)
+    if usual:
+        rtime, rhost, seq, time = usual.groups()
+        out = {}
+        if time or rtime:
+            out["device_time"] = time or rtime
+        if seq:
+            out["seq"] = seq
+        if rhost and _is_device(rhost):
+            out["dvc"] = rhost
+        return out
+    return _parse_any_header(prefix)
+
+
+def _parse_any_header(prefix: str) -> dict[str, str]:
+    """Every header form: read right to left, token by token."""
     out: dict[str, str] = {}
     rest = prefix.rstrip()
     if rest.endswith("]:"):
@@ -75,11 +101,25 @@ def parse_header(prefix: str) -> dict[str, str]:
             hosts.append(token)
     for host in reversed(hosts):
         host = host.rstrip(":") if not host.endswith("::") else host
-        if ip_version(host) or (is_hostname(host) and "." not in host[-1:]):
-            if not _looks_like_level(host):
-                out["dvc"] = host
-                break
+        if _is_device(host):
+            out["dvc"] = host
+            break
     return out
+
+
+_DEVICES: dict[str, bool] = {}     # a network has few devices: remember the verdicts (bounded)
+
+
+def _is_device(host: str) -> bool:
+    """An IP address or a host name (not a relay's "LOCAL4.WARNING" tag)."""
+    known = _DEVICES.get(host)
+    if known is None:
+        known = bool(ip_version(host)) or (
+            is_hostname(host) and not host.endswith(".") and not _looks_like_level(host))
+        if len(_DEVICES) >= 4096:
+            _DEVICES.clear()
+        _DEVICES[host] = known
+    return known
 
 
 def _looks_like_level(token: str) -> bool:

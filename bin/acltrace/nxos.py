@@ -9,7 +9,6 @@ from typing import Optional
 
 from .addr import mac_colon, put_address
 
-_PAIR = re.compile(r"\s*([A-Za-z][A-Za-z -]*?)\s*[:=]\s*([^,]*)")
 _KEYS = {"Src Port": "src_port", "Dst Port": "dest_port", "Src Intf": "src_interface",
          "ACL Name": "rule", "ACE Action": "vendor_action", "Hit-count": "packets",
          "Hit-Count": "packets", "Dst Intf": "dest_interface"}
@@ -20,9 +19,11 @@ def parse_body(body: str, pos: int) -> Optional[dict[str, str]]:
     """Fields of an ACLLOG body starting at ``body[pos]``, or None when it holds no flow."""
     pairs = {}
     for part in body[pos:].split(","):
-        m = _PAIR.match(part)
-        if m:
-            pairs[m.group(1)] = m.group(2).strip()
+        key, sep, value = part.partition(":")
+        if not sep:
+            key, sep, value = part.partition("=")      # "Hit-count = 3" on some releases
+        if sep:
+            pairs[key.strip()] = value.strip()
     if "Src IP" not in pairs and "ACL Name" not in pairs:
         return None
     ev = {field: pairs[key] for key, field in _KEYS.items() if pairs.get(key)}
@@ -33,7 +34,8 @@ def parse_body(body: str, pos: int) -> Optional[dict[str, str]]:
         name = proto.group(1).strip().lower()
         if name not in ("ip", "ipv6"):
             ev["transport"] = name or proto.group(2)
-    mac = mac_colon(pairs.get("Src MAC", ""))
-    if mac:
-        ev["src_mac"] = mac
+    if "Src MAC" in pairs:
+        mac = mac_colon(pairs["Src MAC"])
+        if mac:
+            ev["src_mac"] = mac
     return ev

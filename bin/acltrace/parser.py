@@ -15,8 +15,8 @@ _IOS_MNEMONIC = re.compile(
     r"%(?P<mnemonic>(?P<facility>[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)?)-(?P<severity>[0-7])-"
     r"(?P<message_id>[A-Z0-9_]*ACCESSLOG[A-Z0-9_]*))\s?:"
 )
-_ASA_MNEMONIC = re.compile(
-    r"%?(?P<mnemonic>(?P<facility>ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?(?P<severity>[0-7])-(?P<message_id>\d{6}))\s?:"
+_ASA_MNEMONIC = re.compile(   # no leading "%?": a literal first lets the regex engine skip ahead
+    r"(?P<mnemonic>(?P<facility>ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?(?P<severity>[0-7])-(?P<message_id>\d{6}))\s?:"
 )
 _NXOS_MNEMONIC = re.compile(r"%(?P<mnemonic>ACLLOG-(?P<severity>[0-7])-(?P<message_id>ACLLOG_[A-Z_]+))\s?:")
 _ANY_MNEMONIC = re.compile(r"%?\b[A-Z][A-Z0-9_]*-(?:[A-Za-z0-9_]+-)*[0-7]-[A-Z0-9_]+\s?:")
@@ -27,8 +27,6 @@ _BARE_START = re.compile(r"(?:Deny |access-list \S+ (?:permitted|denied|est-allo
 _HEADER_WINDOW = 512
 _BODY_WINDOW = 2048
 
-_ASA_IDS = ("106001", "106002", "106006", "106007", "106010", "106011", "106012", "106014", "106015",
-            "106016", "106017", "106020", "106021", "106022", "106023", "106100", "710003", "313001")
 _ASA_PRODUCT = {"ASA": "Cisco ASA", "PIX": "Cisco PIX", "FWSM": "Cisco FWSM", "FTD": "Cisco FTD"}
 _ACTION = {"permitted": "allowed", "permit": "allowed", "est-allowed": "allowed",
            "denied": "blocked", "deny": "blocked"}
@@ -40,10 +38,9 @@ def parse_event(raw: str) -> Optional[dict[str, str]]:
         return _ios(raw)
     if "ACLLOG" in raw:
         return _nxos(raw)
-    if any(mid in raw for mid in _ASA_IDS):
-        ev = _asa(raw)
-        if ev is not None:
-            return ev
+    asa_mnemonic = _ASA_MNEMONIC.search(raw)
+    if asa_mnemonic:
+        return _asa(raw, asa_mnemonic)
     if ("Deny " in raw or "access-list " in raw or "connection denied" in raw) and not _ANY_MNEMONIC.search(raw):
         return _bare(raw)
     return None
@@ -74,9 +71,8 @@ def _nxos(raw: str) -> Optional[dict[str, str]]:
     return _finish(ev, raw, m, "Cisco NX-OS")
 
 
-def _asa(raw: str) -> Optional[dict[str, str]]:
-    m = _ASA_MNEMONIC.search(raw)
-    ev = asa.parse_body(m.group("message_id"), _body(raw, m.end()), 0) if m else None
+def _asa(raw: str, m: "re.Match[str]") -> Optional[dict[str, str]]:
+    ev = asa.parse_body(m.group("message_id"), _body(raw, m.end()), 0)
     if ev is None:
         return None
     ev["protocol"] = "ip"
@@ -96,17 +92,18 @@ def _bare(raw: str) -> Optional[dict[str, str]]:
             ev["protocol"] = "ip"
             ev["vendor_product"] = "Cisco ASA"
             ev.update(parse_header(_prefix(raw, start.start())))
-            return _common(ev)
+            return _with_action(ev)
     return None
 
 
 def _finish(ev: dict[str, str], raw: str, m: "re.Match[str]", product: str) -> dict[str, str]:
-    ev["mnemonic"] = m.group("mnemonic")
-    ev["message_id"] = m.group("message_id")
-    ev["severity"] = m.group("severity")
+    ev["mnemonic"], ev["message_id"], ev["severity"] = m.group("mnemonic", "message_id", "severity")
     ev["vendor_product"] = product
-    ev.update(parse_header(_prefix(raw, m.start())))
-    return _common(ev)
+    start = m.start()
+    if start and raw[start - 1] == "%":       # the ASA pattern starts after its optional "%"
+        start -= 1
+    ev.update(parse_header(_prefix(raw, start)))
+    return _with_action(ev)
 
 
 def _body(raw: str, start: int) -> str:
@@ -119,10 +116,11 @@ def _prefix(raw: str, end: int) -> str:
     return raw[start:end]
 
 
-def _common(ev: dict[str, str]) -> dict[str, str]:
+def _with_action(ev: dict[str, str]) -> dict[str, str]:
+    """The CIM action from the vendor's word for it."""
     vendor_action = ev.get("vendor_action")
     if vendor_action:
-        action = _ACTION.get(vendor_action.lower())
+        action = _ACTION.get(vendor_action) or _ACTION.get(vendor_action.lower())
         if action:
             ev["action"] = action
     return ev
