@@ -11,10 +11,12 @@ event passes through untouched. The domain work is one call to ``acltrace.parser
 Record path. splunklib turns every record into an OrderedDict, decodes ``__mv_`` columns and
 re-encodes every value on the way out; that costs more than parsing the event. So this command
 keeps splunklib for everything around the records (getinfo, options, metadata, messages,
-``finished``) and overrides one method, ``_execute_chunk_v2``: a chunk's CSV body is read with
-``csv.reader`` into lists, the ``field`` column is found once per chunk, the parser runs on one
-cell per row, and each record goes out as its own CSV text (``__mv_`` twins and all) with our
-cells appended; only a record whose existing columns change goes through ``csv.writer``.
+``finished``) and overrides one method, ``_execute_chunk_v2``: the ``field`` column is found
+once per chunk, one regex pass over the body gives each record's CSV text and that one cell (no
+list of cells per record), the parser runs on the cell, and the record goes out as its own text
+(``__mv_`` twins and all) with our cells appended; only a record whose existing columns change
+goes through ``csv.reader`` and ``csv.writer``. A chunk the regex does not read whole (a ragged
+record, say) is read with ``csv.reader`` instead, to the same effect.
 ``stream`` has the same behaviour over splunklib's dict records; it serves protocol v1 and a
 splunklib whose internals this fast path does not recognise.
 
@@ -23,6 +25,7 @@ and reported once, as a single warning in the last chunk.
 """
 import csv
 import os
+import re
 import sys
 from io import StringIO
 
@@ -48,6 +51,24 @@ _NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
 # splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0). A chunk that still
 # fails to read is passed back whole (see _execute_chunk_v2).
 csv.field_size_limit(2**31 - 1)
+
+# One CSV record exactly as csv.reader reads it with CsvDialect, for the bodies splunkd writes:
+# every cell plain (no quote, comma or line break; a quote may follow its first character) or
+# quoted (a doubled quote inside stands for one; commas and line breaks are literal), and the
+# record ended by "\n", "\r\n" or the body's end. Anything else (an empty line, a bare "\r", a
+# quoted cell with text after its closing quote, a ragged record) does not match.
+_PLAIN = r'[^",\r\n][^,\r\n]*'
+_INSIDE = r'[^"]*(?:""[^"]*)*'             # what is between a quoted cell's quotes
+_QUOTED = f'"{_INSIDE}"'
+
+
+def _record_regex(width, at):
+    """A regex for a record of ``width`` cells: group 1 is its text without the line end, and
+    cell ``at`` is group 2 (a quoted cell's inside, still with doubled quotes) or group 3 (a
+    plain or empty cell). re's own cache keeps it compiled for the next chunk."""
+    cells = [f"(?:{_QUOTED}|{_PLAIN}|)"] * width
+    cells[at] = f'(?:"({_INSIDE})"|({_PLAIN}|))'
+    return re.compile(r"(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
 
 
 class _Appender:
@@ -122,16 +143,22 @@ class AclParseCommand(StreamingCommand):
 
         splunklib's ``_execute_v2`` reads the chunk (body decoded as UTF-8 with replacement
         characters) and, after this returns, sends the record writer's buffer with the chunk's
-        messages and ``finished`` flag; we only fill that buffer.
+        messages and ``finished`` flag; we only fill that buffer. We give it a new one each
+        chunk: a StringIO written once hands back that very string, while the writer's own,
+        truncated after every chunk, copies the text in and out of a 4-byte-per-character
+        array (~0.5 us a record).
         """
-        buffer = getattr(self._record_writer, "_buffer", None)
-        if not isinstance(buffer, StringIO):  # a splunklib we don't know: use its own loop
-            return super()._execute_chunk_v2(process, chunk)
+        writer = self._record_writer
+        if not isinstance(getattr(writer, "_buffer", None), StringIO):
+            return super()._execute_chunk_v2(process, chunk)  # a splunklib we don't know
+        writer._buffer = buffer = StringIO()
         body = chunk[1]
         if body:
+            failed = self._failed_records
             try:
                 buffer.write(self._process_body(body))
             except Exception:  # unreadable CSV, or our bug: this chunk goes back as it came
+                self._failed_records = failed
                 self._failed_chunks += 1
                 buffer.write(body)
         if self._finished:
@@ -146,7 +173,92 @@ class AclParseCommand(StreamingCommand):
         if not _NUL_SAFE_CSV and "\0" in body:
             stand_in = next(c for c in _NUL_STAND_INS if c not in body)
             body = body.replace("\0", stand_in)
+        text = self._scan_records(body)
+        if text is None:                    # not plain enough for the scanner: read it all as CSV
+            text = self._read_records(body)
+        return text if stand_in is None else text.replace(stand_in, "\0")
 
+    def _layout(self, header):
+        """How the records of ``header`` change, or None (with one warning per search) when
+        they lack our ``field``: (its column, the new columns, (field, column, __mv_ twin's
+        column or None) of the columns we replace)."""
+        try:
+            at = header.index(self.field)
+        except ValueError:
+            if not self._warned_no_field:
+                self._warned_no_field = True
+                self.write_warning(
+                    f"no field {self.field} in the events; aclparse added nothing")
+            return None
+        columns = {name: i for i, name in enumerate(header)}
+        # our fields the events don't carry yet: new columns (single-valued: no __mv_ twin)
+        added = [name for name in FIELDS if name not in columns]
+        replaced = [(name, columns[name], columns.get("__mv_" + name))
+                    for name in FIELDS if name in columns]
+        return at, added, replaced
+
+    def _scan_records(self, body):
+        """The reply for a body whose header has no quoted name and whose records are all
+        well-formed (``_RECORD`` below), or None. One regex pass finds every record's text and
+        its ``field`` cell, with no list of cells per record."""
+        header_end = body.find("\n") + 1 or len(body)
+        if '"' in body[:header_end]:
+            return None
+        header = next(csv.reader([body[:header_end]], dialect=CsvDialect), None)
+        if not header:
+            return None
+        layout = self._layout(header)
+        if layout is None:
+            return body
+        at, added, replaced = layout
+        matches = list(iter(_record_regex(len(header), at).scanner(body, header_end).match, None))
+        if (matches[-1].end() if matches else header_end) != len(body):
+            return None                     # a record the regex does not read: csv.reader will
+
+        out = []
+        put = out.append
+        rewrite = self._rewriter(put, header, added, replaced)
+        blanks = [""] * len(added)
+        no_cells = "," * len(added) + "\n"   # a record's new cells when it gains nothing
+        commas = len(added) - 1
+        replaced_names = frozenset(name for name, _, _ in replaced)
+        parse = parse_event
+        failed = 0
+
+        for match in matches:
+            text, quoted, plain = match.groups()   # the record (no line end), its field's cell
+            try:
+                event = parse(plain if quoted is None else quoted.replace('""', '"'))
+                if not (event is None or isinstance(event, dict)):
+                    raise TypeError(f"parse_event returned {type(event).__name__}")
+            except Exception:  # a parser bug must not fail the search: count it, pass the row on
+                failed += 1
+                event = None
+
+            if event is None:
+                put(text)
+                put(no_cells)
+                continue
+            if added and replaced_names.isdisjoint(event):
+                try:
+                    cells = ",".join(map(event.get, added, blanks))
+                except TypeError:                    # a value that is not a str
+                    cells = '"'
+                if cells.count(",") == commas and not (
+                        '"' in cells or "\n" in cells or "\r" in cells):
+                    put(text)
+                    put(",")
+                    put(cells)
+                    put("\n")
+                    continue
+            rewrite(next(csv.reader([text], dialect=CsvDialect)), event)
+
+        self._failed_records += failed
+        return "".join(out)
+
+    def _read_records(self, body):
+        """The reply for any body csv.reader reads: records as ``_scan_records`` gives them,
+        but each cut into cells by csv.reader; ragged ones padded or cut to the header."""
         # The body's lines, ends kept (split at "\n" only). csv.reader reads them one record at
         # a time and its line_num tells which lines the record spans (several when a value holds
         # newlines, as multivalue fields do), so the record's CSV text can go out as it came.
@@ -155,83 +267,53 @@ class AclParseCommand(StreamingCommand):
         header = next(rows, None)
         if header is None:
             return ""
-        try:
-            at = header.index(self.field)
-        except ValueError:
-            if not self._warned_no_field:
-                self._warned_no_field = True
-                self.write_warning(
-                    f"no field {self.field} in the events; aclparse added nothing")
-            return body if stand_in is None else body.replace(stand_in, "\0")
-
+        layout = self._layout(header)
+        if layout is None:
+            return body
+        at, added, replaced = layout
         width = len(header)
-        columns = {name: i for i, name in enumerate(header)}
-        # our fields the events don't carry yet: new columns (single-valued: no __mv_ twin)
-        added = [name for name in FIELDS if name not in columns]
-        blanks = [""] * len(added)
-        no_cells = "," * len(added) + "\n"       # a record's new cells when it gains nothing
-        commas = len(added) - 1
-        # our fields the events carry already: (field, column, its __mv_ twin's column or None)
-        replaced = [(name, columns[name], columns.get("__mv_" + name))
-                    for name in FIELDS if name in columns]
-        replaced_names = frozenset(name for name, _, _ in replaced)
-
+        no_cells = "," * len(added) + "\n"
         out = []
         put = out.append
-        writerow = csv.writer(_Appender(put), dialect=CsvDialect, lineterminator="\n").writerow
-        writerow(header + added)
+        rewrite = self._rewriter(put, header, added, replaced)
         done = rows.line_num                         # lines read so far
-        parse = parse_event
-        failed = 0
-
         for row in rows:
             end = rows.line_num
-            text = lines[done] if end == done + 1 else "".join(lines[done:end])
+            text = "".join(lines[done:end])
             done = end
             intact = len(row) == width
             if not intact:                           # ragged row: pad or cut to the header
                 row = (row + [""] * width)[:width]
-            try:
-                event = parse(row[at])
-                if not (event is None or isinstance(event, dict)):
-                    raise TypeError(f"parse_event returned {type(event).__name__}")
-            except Exception:  # a parser bug must not fail the search: count it, pass the row on
-                failed += 1
-                event = None
+            event = self._parse(row[at])
+            if event is None and intact:
+                put(text.rstrip("\r\n"))
+                put(no_cells)
+            else:
+                rewrite(row, event)
+        return "".join(out)
 
+    @staticmethod
+    def _rewriter(put, header, added, replaced):
+        """Writes the reply's header through ``put`` and returns ``rewrite(row, event)``, which
+        writes a record's cells with ``event``'s values set (None: ours left empty)."""
+        writerow = csv.writer(_Appender(put), dialect=CsvDialect).writerow
+        writerow(header + added)
+        blanks = [""] * len(added)
+
+        def rewrite(row, event):
             if event is None:
-                if intact:
-                    put(text.rstrip("\r\n"))
-                    put(no_cells)
-                else:
-                    writerow(row + blanks)
-                continue
-
-            if intact and added and replaced_names.isdisjoint(event):
-                try:
-                    cells = ",".join(map(event.get, added, blanks))
-                except TypeError:                    # a value that is not a str
-                    cells = '"'
-                if cells.count(",") == commas and not (
-                        '"' in cells or "\n" in cells or "\r" in cells):
-                    put(text.rstrip("\r\n"))
-                    put(",")
-                    put(cells)
-                    put("\n")
-                    continue
-
-            row += map(event.get, added, blanks)
-            for name, i, mv in replaced:
-                value = event.get(name)
-                if value is not None:               # ours replaces; absent keeps the original
-                    row[i] = value
-                    if mv is not None:
-                        row[mv] = ""
+                row += blanks
+            else:
+                row += map(event.get, added, blanks)
+                for name, i, mv in replaced:
+                    value = event.get(name)
+                    if value is not None:           # ours replaces; absent keeps the original
+                        row[i] = value
+                        if mv is not None:
+                            row[mv] = ""
             writerow(row)
 
-        self._failed_records += failed
-        text = "".join(out)
-        return text if stand_in is None else text.replace(stand_in, "\0")
+        return rewrite
 
     def _report(self):
         """The one warning of a search about what failed (sent with the last chunk)."""

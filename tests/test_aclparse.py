@@ -160,6 +160,22 @@ def test_crlf_line_ends_and_multi_line_records_are_read_exactly():
         assert ours(row) == expected_fields(row["_raw"])
 
 
+def test_ragged_records_and_quoted_header_names_are_read_as_csv_reader_reads_them():
+    """Bodies the record regex does not read whole take the csv.reader path: same result."""
+    ragged = f'_raw,host\n"{IOS_DENY}",a\n{NOT_ACL.replace(",", "")},b,extra\n"{IOS_PERMIT}"\n'
+    quoted = f'_raw,"h""ost"\n"{IOS_DENY}",a\n"{NOT_ACL}",b\n'
+    result = scp.run_command("aclparse", [], [ragged, quoted])
+    assert_ok(result)
+    first, second = result.chunks
+    assert [(r["host"], r["action"]) for r in first.rows] == \
+        [("a", "blocked"), ("b", ""), ("", "allowed")]              # cut and padded
+    assert "extra" not in first.body.decode()
+    assert second.header[:2] == ["_raw", 'h"ost']
+    assert [r['h"ost'] for r in second.rows] == ["a", "b"]
+    for row in result.records:
+        assert ours(row) == expected_fields(row["_raw"])
+
+
 def test_a_chunk_without_the_field_passes_through_with_one_warning():
     no_raw = [{"message": IOS_DENY, "host": "a"}, {"message": NOT_ACL, "host": "b"}]
     chunks = [no_raw, [{"_raw": IOS_DENY}], no_raw, no_raw]
