@@ -184,7 +184,7 @@ def test_staging_rules_leave_out_development_files(tmp_path, stage_module):
     unwanted = ["tests/test_x.py", "bench/benchmark.py", "samples/ios.log", "Makefile", "pyproject.toml",
                 ".gitignore", "metadata/local.meta", "local/app.conf", "bin/__pycache__/x.cpython-311.pyc",
                 "bin/acltrace/x.pyc", "bin/.hidden", "lib/.vendored", "bin/acltrace.egg-info/PKG-INFO",
-                "lib/pkg-1.0.dist-info/RECORD", "default/app.conf~", "lookups/.DS_Store"]
+                "lib/pkg-1.0.dist-info/RECORD", "default/app.conf~", "lookups/.DS_Store", "lookups/README.md"]
     for rel in wanted + unwanted:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")

@@ -30,7 +30,9 @@ ALLOW = ("app.manifest", "default", "metadata/default.meta", "bin", "lib", "look
 # Never shipped, at any depth.
 DENY = ("__pycache__", "*.pyc", "*.pyo", "*.egg-info", "*.dist-info/RECORD", "*.dist-info/INSTALLER",
         "*.dist-info/REQUESTED", "*.dist-info/direct_url.json", "local", "local.meta", "*~", "*.swp",
-        "*.bak", "*.orig", "*.rej", "*.tmp", ".*")
+        "*.bak", "*.orig", "*.rej", "*.tmp", ".*",
+        # AppInspect allows only lookup tables in lookups/; their descriptions stay in the repo.
+        "lookups/*.md")
 
 
 def denied(rel):
@@ -39,7 +41,8 @@ def denied(rel):
     for i, name in enumerate(parts):
         sub = "/".join(parts[: i + 1])
         for pat in DENY:
-            if fnmatch.fnmatchcase(name, pat) or ("/" in pat and fnmatch.fnmatchcase(sub, "*/" + pat)):
+            if fnmatch.fnmatchcase(name, pat) or ("/" in pat and (
+                    fnmatch.fnmatchcase(sub, pat) or fnmatch.fnmatchcase(sub, "*/" + pat))):
                 return True
     return False
 
