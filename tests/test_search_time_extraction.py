@@ -188,3 +188,25 @@ def test_committed_confs_are_generated(repo):
     for path, text in gen.render().items():
         assert (repo / path).read_text(encoding="utf-8") == text, \
             f"{path} differs from tools/gen_search_time_confs.py output: run the script"
+
+
+# Readability budget: an admin must be able to review props.conf on screen.
+PROPS_MAX_BYTES = 20_000
+EVAL_MAX_CHARS = 300
+
+
+def test_props_stays_small_and_evals_short(repo):
+    path = repo / "default" / "props.conf"
+    size = path.stat().st_size
+    assert size < PROPS_MAX_BYTES, f"props.conf is {size} bytes (budget {PROPS_MAX_BYTES})"
+    long_lines = [line[:80] + "..." for line in path.read_text(encoding="utf-8").splitlines()
+                  if line.startswith("EVAL-") and len(line) > EVAL_MAX_CHARS]
+    assert not long_lines, f"EVAL lines over {EVAL_MAX_CHARS} characters:\n" + "\n".join(long_lines)
+
+
+def test_no_eval_repeats_a_template_guard(repo):
+    """The regexes reject templates; an EVAL must not test for them again (the old ~1 KB guard)."""
+    for stanza, settings in load_conf(repo / "default" / "props.conf").items():
+        for key, value in settings.items():
+            if key.startswith("EVAL-"):
+                assert value.count("isnull(") <= 1, f"[{stanza}] {key} looks like a template guard: {value}"
