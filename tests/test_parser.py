@@ -104,3 +104,20 @@ def test_the_header_fast_path_reads_what_the_general_reader_reads(corpus, repo):
             shortcut += 1
             assert parse_header(line[:m.start()]) == _parse_any_header(line[:m.start()]), line
     assert shortcut > 200
+
+
+def test_the_ios_whole_line_shortcut_gives_what_the_long_way_gives(corpus, repo):
+    """Most IOS lines are read by one anchored regex; every field must equal the general path's."""
+    from acltrace import parser
+    lines = [json.loads(r)["line"] for r in (corpus / "peer_cases.jsonl").open(encoding="utf-8")]
+    lines += (repo / "samples" / "ios_acl_sample.log").read_text(encoding="utf-8").splitlines()
+    lines += [c["line"] for c in CASES]
+    rng = random.Random(1)
+    lines += [line[:rng.randrange(len(line))] for line in list(lines)]      # and cut short
+    shortcut = 0
+    for line in lines:
+        m = parser._IOS_USUAL_LINE.match(line)
+        if m and len(line) <= parser._SHORT_LINE and "\n" not in line:
+            shortcut += 1
+            assert parser._ios_usual_line(m.groups()) == parser._ios_any_line(line), line
+    assert shortcut > 100

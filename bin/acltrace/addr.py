@@ -26,16 +26,21 @@ def is_hostname(token: str) -> bool:
     return bool(_HOSTNAME.match(token)) and any(c.isalpha() for c in token)
 
 
+_IP_KEY = {"src": "src_ip", "dest": "dest_ip"}
+_HOST_KEY = {"src": "src_host", "dest": "dest_host"}
+
+
 def put_address(ev: dict[str, str], side: str, token: Optional[str]) -> None:
     """Store ``token`` as ``<side>_ip`` or ``<side>_host``; drop redactions like '***'."""
     if not token:
         return
     version = ip_version(token)
     if version:
-        ev[side + "_ip"] = token
-        ev.setdefault("protocol_version", version)
+        ev[_IP_KEY[side]] = token
+        if "protocol_version" not in ev:
+            ev["protocol_version"] = version
     elif is_hostname(token):
-        ev[side + "_host"] = token
+        ev[_HOST_KEY[side]] = token
 
 
 _MAC_CACHE: dict[str, Optional[str]] = {}

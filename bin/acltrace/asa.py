@@ -79,11 +79,14 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
     m = pattern.match(body, pos) if pattern else None
     if m is None:
         return None
+    direct = _DIRECT_GROUPS[message_id]
+    ev = {k: v for k, v in zip(direct, m.group(*direct)) if v}
     groups = m.groupdict()
-    ev = {k: v for k, v in groups.items() if v and k in _DIRECT}
     transport = groups.get("transport") or groups.get("proto_num")   # numbers as logged, like IOS NP
-    if transport and transport.lower() != "ip":
-        ev["transport"] = transport.lower()
+    if transport:
+        transport = transport.lower()
+        if transport != "ip":
+            ev["transport"] = transport
     if "direction" in ev:
         ev["direction"] = ev["direction"].lower()
     for side in ("src", "dest"):
@@ -91,7 +94,7 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
         if token:
             iface, addr, port, note = _split_token(token)
             if port:
-                ev[side + "_port"] = port
+                ev[_PORT_KEY[side]] = port
             _address(ev, side, addr, iface, note)
         else:
             _address(ev, side, groups.get(side), groups.get(side + "_interface"), None)
@@ -103,9 +106,12 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
     return ev
 
 
+_PORT_KEY = {"src": "src_port", "dest": "dest_port"}
 _ADDRESS_OR_PORT = frozenset(("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port"))
 _DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_port", "packets", "interval",
                      "icmp_type", "icmp_code", "tcp_flag", "reason"))
+# Per message id, the groups of its pattern that are fields as they stand (read in one call).
+_DIRECT_GROUPS = {mid: tuple(g for g in rx.groupindex if g in _DIRECT) for mid, rx in _PATTERNS.items()}
 
 
 def _split_token(token: str) -> tuple[Optional[str], str, Optional[str], Optional[str]]:

@@ -13,6 +13,7 @@ Limits: a host name of 2-5 letters written right after a timestamp with a colon
 (``Oct 6 03:32:02 gmt:``) is read as a time zone, which is what it almost always is.
 """
 import re
+from typing import Optional
 
 from .addr import ip_version, is_hostname
 
@@ -41,28 +42,36 @@ _COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
 
 # Fast path for the usual shape, matched whole: [<PRI>][TIME HOST[ ]:? ][SEQ: ][*|.]DEVICE-TIME[ TZ]:
 # (a 2-5 letter word after a time is its zone, not a host: see the module doc).
-_USUAL = re.compile(
+# Its four groups (rtime, rhost, seq, time) go to usual_fields(); parser.py also uses the
+# pattern at the start of a whole-line regex.
+USUAL_PATTERN = (
     rf"(?:<\d{{1,3}}>)?"
-    rf"(?:(?P<rtime>{_DATE_TIME}) (?![A-Za-z]{{2,5}}:)(?P<rhost>[A-Za-z0-9][\w.-]*) ?:? )?"
+    rf"(?:(?P<rtime>{_DATE_TIME}) (?![A-Za-z]{{2,5}}:)(?P<rhost>[A-Za-z0-9][\w.-]{{0,254}}) ?:? )?"
     rf"(?:(?P<seq>\d+): )?"
-    rf"(?:[*.]?(?P<time>{_DATE_TIME}(?: (?:{_TZ}))?): )?\s*\Z"
+    rf"(?:[*.]?(?P<time>{_DATE_TIME}(?: (?:{_TZ}))?): )?[ \t]*"
 )
+_USUAL = re.compile(USUAL_PATTERN + r"\Z")
 
 
 def parse_header(prefix: str) -> dict[str, str]:
     """Return dvc, seq and device_time found in ``prefix`` (only those present)."""
     usual = _USUAL.match(prefix)
     if usual:
-        rtime, rhost, seq, time = usual.groups()
-        out = {}
-        if time or rtime:
-            out["device_time"] = time or rtime
-        if seq:
-            out["seq"] = seq
-        if rhost and _is_device(rhost):
-            out["dvc"] = rhost
-        return out
+        return usual_fields(*usual.groups())
     return _parse_any_header(prefix)
+
+
+def usual_fields(rtime: Optional[str], rhost: Optional[str], seq: Optional[str],
+                 time: Optional[str]) -> dict[str, str]:
+    """The header fields from the groups of USUAL_PATTERN."""
+    out = {}
+    if time or rtime:
+        out["device_time"] = time or rtime
+    if seq:
+        out["seq"] = seq
+    if rhost and is_device(rhost):
+        out["dvc"] = rhost
+    return out
 
 
 def _parse_any_header(prefix: str) -> dict[str, str]:
@@ -101,7 +110,7 @@ def _parse_any_header(prefix: str) -> dict[str, str]:
             hosts.append(token)
     for host in reversed(hosts):
         host = host.rstrip(":") if not host.endswith("::") else host
-        if _is_device(host):
+        if is_device(host):
             out["dvc"] = host
             break
     return out
@@ -110,7 +119,7 @@ def _parse_any_header(prefix: str) -> dict[str, str]:
 _DEVICES: dict[str, bool] = {}     # a network has few devices: remember the verdicts (bounded)
 
 
-def _is_device(host: str) -> bool:
+def is_device(host: str) -> bool:
     """An IP address or a host name (not a relay's "LOCAL4.WARNING" tag)."""
     known = _DEVICES.get(host)
     if known is None:

@@ -11,7 +11,9 @@ from typing import Optional
 
 from .addr import mac_colon, put_address
 
-_TRAFFIC = re.compile(
+# Its 15 groups, in order, go to traffic_fields(); parser.py also uses the pattern at the
+# end of a whole-line regex.
+TRAFFIC_PATTERN = (
     r"\s*(?:[\w/]+:\s+\w+:\s+)?"                        # FMANFP "R0/0: fman_fp_image:"
     r"(?:access-)?list (?P<rule>\S+) (?:\((?P<xr_ace>\d+)\) )?"
     r"(?P<vendor_action>permitted|denied|permit|deny) "
@@ -24,6 +26,7 @@ _TRAFFIC = re.compile(
     r"(?: \((?P<type>\d+)(?:/(?P<code>\d+))?\))?)?"      # (icmp type/code) or (igmp type)
     r",? (?P<packets>\d+) packets?"
 )
+_TRAFFIC = re.compile(TRAFFIC_PATTERN)
 _RATE_LIMITED = re.compile(r"\s*access-list logging rate-limited or missed (?P<missed>\d+) packets?")
 _TRUNCATED = re.compile(
     r"\s*(?:[\w/]+:\s+\w+:\s+)?(?:access-)?list (?P<rule>\S+) (?P<vendor_action>permitted|denied|permit|deny)\b"
@@ -43,8 +46,13 @@ def parse_body(body: str, pos: int, ipv6: bool) -> Optional[dict[str, str]]:
         cut = _TRUNCATED.match(body, pos)        # truncated line: keep what is there
         return {"rule": cut.group("rule"), "vendor_action": cut.group("vendor_action")} if cut else None
 
+    return traffic_fields(m.groups(), ipv6)
+
+
+def traffic_fields(groups: tuple, ipv6: bool) -> dict[str, str]:
+    """The fields from the 15 groups of TRAFFIC_PATTERN."""
     (rule, xr_ace, vendor_action, transport, dash_mac, src, src_port, src_interface, src_mac,
-     fman_interface, dest, dest_port, icmp_or_igmp_type, icmp_code, packets) = m.groups()
+     fman_interface, dest, dest_port, icmp_or_igmp_type, icmp_code, packets) = groups
     ev = {"rule": rule, "vendor_action": vendor_action, "packets": packets}
     if ipv6:
         ev["protocol_version"] = "6"
@@ -56,15 +64,18 @@ def parse_body(body: str, pos: int, ipv6: bool) -> Optional[dict[str, str]]:
     if transport and transport not in _ANY_PROTOCOL:
         ev["transport"] = transport
     put_address(ev, "src", src)
-    put_address(ev, "dest", dest)
+    if dest:
+        put_address(ev, "dest", dest)
     if src_port:
         ev["src_port"] = src_port
     if dest_port:
         ev["dest_port"] = dest_port
-    if src_interface or fman_interface:
-        ev["src_interface"] = src_interface or fman_interface
-    if src_mac or dash_mac:
-        mac = mac_colon(src_mac or dash_mac)
+    interface = src_interface or fman_interface
+    if interface:
+        ev["src_interface"] = interface
+    mac = src_mac or dash_mac
+    if mac:
+        mac = mac_colon(mac)
         if mac:
             ev["src_mac"] = mac
     if icmp_or_igmp_type:
