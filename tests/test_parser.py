@@ -121,3 +121,19 @@ def test_the_ios_whole_line_shortcut_gives_what_the_long_way_gives(corpus, repo)
             shortcut += 1
             assert parser._ios_usual_line(m.groups()) == parser._ios_any_line(line), line
     assert shortcut > 100
+
+
+def test_the_asa_whole_line_shortcut_gives_what_the_long_way_gives(corpus, repo):
+    from acltrace import parser
+    lines = [json.loads(r)["line"] for r in (corpus / "peer_cases.jsonl").open(encoding="utf-8")]
+    lines += (repo / "samples" / "ios_acl_sample.log").read_text(encoding="utf-8").splitlines()
+    lines += [c["line"] for c in CASES]
+    shortcut = 0
+    for line in lines:
+        m = parser._ASA_MNEMONIC.search(line)
+        usual = m and parser._ASA_USUAL_LINES.get(m.group("message_id"))
+        whole = usual and usual.match(line)
+        if whole and len(line) <= parser._SHORT_LINE and "\n" not in line:
+            shortcut += 1
+            assert parser._asa_usual_line(m.group("message_id"), whole) == parser._asa_any_line(line, m), line
+    assert shortcut > 50

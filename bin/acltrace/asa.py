@@ -11,9 +11,12 @@ from typing import Optional
 from .addr import ip_version, put_address
 
 _ADDR = r"[^\s/(),]+"
-# "iface:addr/port(note)" as one token, split in Python (_split_token): interface names
-# may hold colons and so does IPv6, which no linear regex can tell apart.
-_TOKEN = r"(?P<{0}_tok>[^\s(]+(?:(?<=:) [^\s(]+)?(?:\([^\s)]*\))?)"
+# "iface:addr/port(note)". The usual "iface:a.b.c.d/port" is read by the regex; anything else
+# (IPv6, names, notes, redactions) as one token split in Python (_split_token): interface
+# names may hold colons and so does IPv6, which no linear regex can tell apart.
+_TOKEN = (r"(?:(?P<{0}_interface>[^\s:/()]+(?::[^\s:/()]+)*?):(?P<{0}_ip>\d{{1,3}}(?:\.\d{{1,3}}){{3}})"
+          r"(?:/(?P<{0}_port>\d+))?(?=[\s,]|$)"
+          r"|(?P<{0}_tok>[^\s(]+(?:(?<=:) [^\s(]+)?(?:\([^\s)]*\))?))")
 _TYPE_CODE = r"(?:\s?\(?type (?P<icmp_type>\d+), code (?P<icmp_code>\d+)\)?,?)?"
 
 
@@ -21,7 +24,7 @@ def _rx(pattern: str) -> "re.Pattern[str]":
     return re.compile(r"\s*(?:message repeated \d+ times: \[\s*)?" + pattern)
 
 
-_PATTERNS = {
+PATTERNS = {
     "106001": _rx(r"(?P<direction>Inbound|Outbound) (?P<transport>\w+) connection (?P<vendor_action>denied) "
                   rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
                   r"(?: flags(?: (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?)?(?:\s+on interface (?P<src_interface>[\w.:-]+))?"),
@@ -65,7 +68,7 @@ _PATTERNS = {
     "313001": _rx(r"(?P<vendor_action>Denied) (?P<transport>ICMP) type=(?P<icmp_type>\d+), code=(?P<icmp_code>\d+) "
                   r"from (?P<src>[^\s]+?)(?: on interface (?P<src_interface>[\w.:-]+))?\s*$"),
 }
-_PATTERNS["106011"] = _PATTERNS["106010"]       # "Deny inbound (No xlate) ..."
+PATTERNS["106011"] = PATTERNS["106010"]       # "Deny inbound (No xlate) ..."
 
 # Message ids whose body identifies itself, tried (in this order) on lines that
 # carry no mnemonic at all, e.g. bodies quoted without their syslog header.
@@ -75,10 +78,13 @@ BARE_BODY_IDS = ("106023", "106100", "106015", "106006", "106001", "106014", "10
 
 def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]:
     """Fields of an ASA-family body for ``message_id`` starting at ``body[pos]``, or None."""
-    pattern = _PATTERNS.get(message_id)
+    pattern = PATTERNS.get(message_id)
     m = pattern.match(body, pos) if pattern else None
-    if m is None:
-        return None
+    return None if m is None else body_fields(message_id, m)
+
+
+def body_fields(message_id: str, m: "re.Match[str]") -> Optional[dict[str, str]]:
+    """The fields from a match of ``PATTERNS[message_id]`` (alone or inside a longer pattern)."""
     direct = _DIRECT_GROUPS[message_id]
     ev = {k: v for k, v in zip(direct, m.group(*direct)) if v}
     groups = m.groupdict()
@@ -89,6 +95,8 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
             ev["transport"] = transport
     if "direction" in ev:
         ev["direction"] = ev["direction"].lower()
+    if "src_ip" in ev or "dest_ip" in ev:      # read straight from "iface:a.b.c.d/port"
+        ev["protocol_version"] = "4"
     for side in ("src", "dest"):
         token = groups.get(side + "_tok")
         if token:
@@ -96,7 +104,7 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
             if port:
                 ev[_PORT_KEY[side]] = port
             _address(ev, side, addr, iface, note)
-        else:
+        elif _IP_KEY[side] not in ev:
             _address(ev, side, groups.get(side), groups.get(side + "_interface"), None)
     if not ev.keys() & _ADDRESS_OR_PORT:
         return None          # no address and no port (a redacted "***/20031" keeps its port): a template
@@ -108,10 +116,12 @@ def parse_body(message_id: str, body: str, pos: int) -> Optional[dict[str, str]]
 
 _PORT_KEY = {"src": "src_port", "dest": "dest_port"}
 _ADDRESS_OR_PORT = frozenset(("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port"))
+_IP_KEY = {"src": "src_ip", "dest": "dest_ip"}
 _DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_port", "packets", "interval",
-                     "icmp_type", "icmp_code", "tcp_flag", "reason"))
+                     "icmp_type", "icmp_code", "tcp_flag", "reason", "src_ip", "dest_ip",
+                     "src_interface", "dest_interface"))
 # Per message id, the groups of its pattern that are fields as they stand (read in one call).
-_DIRECT_GROUPS = {mid: tuple(g for g in rx.groupindex if g in _DIRECT) for mid, rx in _PATTERNS.items()}
+_DIRECT_GROUPS = {mid: tuple(g for g in rx.groupindex if g in _DIRECT) for mid, rx in PATTERNS.items()}
 
 
 def _split_token(token: str) -> tuple[Optional[str], str, Optional[str], Optional[str]]:

@@ -21,9 +21,13 @@ _IOS_MNEMONIC = re.compile(_IOS_MNEMONIC_PATTERN)
 # header, 4 of the mnemonic, 15 of the body. tests/test_parser.py checks it against the long way.
 _IOS_USUAL_LINE = re.compile(USUAL_PATTERN + _IOS_MNEMONIC_PATTERN + ios.TRAFFIC_PATTERN)
 _SHORT_LINE = 512
-_ASA_MNEMONIC = re.compile(   # no leading "%?": a literal first lets the regex engine skip ahead
+_ASA_MNEMONIC_PATTERN = (
     r"(?P<mnemonic>(?P<facility>ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?(?P<severity>[0-7])-(?P<message_id>\d{6}))\s?:"
 )
+_ASA_MNEMONIC = re.compile(_ASA_MNEMONIC_PATTERN)   # no leading "%?": a literal first lets re skip ahead
+# The same shortcut as for IOS, one whole-line pattern per message id.
+_ASA_USUAL_LINES = {mid: re.compile(USUAL_PATTERN + "%?" + _ASA_MNEMONIC_PATTERN + rx.pattern)
+                    for mid, rx in asa.PATTERNS.items()}
 _NXOS_MNEMONIC = re.compile(r"%(?P<mnemonic>ACLLOG-(?P<severity>[0-7])-(?P<message_id>ACLLOG_[A-Z_]+))\s?:")
 _ANY_MNEMONIC = re.compile(r"%?\b[A-Z][A-Z0-9_]*-(?:[A-Za-z0-9_]+-)*[0-7]-[A-Z0-9_]+\s?:")
 _BARE_START = re.compile(r"(?:Deny |access-list \S+ (?:permitted|denied|est-allowed) |Inbound |Outbound )")
@@ -107,6 +111,36 @@ def _nxos(raw: str) -> Optional[dict[str, str]]:
 
 
 def _asa(raw: str, m: "re.Match[str]") -> Optional[dict[str, str]]:
+    message_id = m.group("message_id")
+    usual_line = _ASA_USUAL_LINES.get(message_id)
+    if usual_line and len(raw) <= _SHORT_LINE and "\n" not in raw:
+        whole = usual_line.match(raw)
+        if whole:
+            return _asa_usual_line(message_id, whole)
+    return _asa_any_line(raw, m)
+
+
+def _asa_usual_line(message_id: str, m: "re.Match[str]") -> Optional[dict[str, str]]:
+    ev = asa.body_fields(message_id, m)
+    if ev is None:
+        return None
+    rtime, rhost, seq, time, mnemonic, facility, severity = m.group(
+        "rtime", "rhost", "seq", "time", "mnemonic", "facility", "severity")
+    ev["protocol"] = "ip"
+    ev["mnemonic"] = mnemonic
+    ev["message_id"] = message_id
+    ev["severity"] = severity
+    ev["vendor_product"] = _ASA_PRODUCT[facility]
+    if time or rtime:
+        ev["device_time"] = time or rtime
+    if seq:
+        ev["seq"] = seq
+    if rhost and is_device(rhost):
+        ev["dvc"] = rhost
+    return _with_action(ev)
+
+
+def _asa_any_line(raw: str, m: "re.Match[str]") -> Optional[dict[str, str]]:
     ev = asa.parse_body(m.group("message_id"), _body(raw, m.end()), 0)
     if ev is None:
         return None
