@@ -107,8 +107,13 @@ def make_lines(count, seed=7):
     return [r.choices(makers, weights)[0](r, n) for n in range(count)]
 
 
-def make_records(lines):
-    """Records shaped as splunkd sends them to a distributed streaming command."""
+# Columns kept by --shape narrow: a search that names its fields (`| fields _time host ...`).
+NARROW = ("_raw", "_time", "host", "source", "sourcetype")
+
+
+def make_records(lines, shape="wide"):
+    """Records shaped as splunkd sends them to a distributed streaming command (wide: the
+    default fields of an indexed event, two of them multivalue; narrow: NARROW only)."""
     records = []
     for n, raw in enumerate(lines):
         asa = "%ASA-" in raw
@@ -128,6 +133,8 @@ def make_records(lines):
             "punct": "__::_:_-----:____(_)_->_..._",
             "eventtype": ["cisco_acl", "network"] if n % 5 else "",
         })
+        if shape == "narrow":
+            records[-1] = {k: records[-1][k] for k in NARROW}
     return records
 
 
@@ -244,10 +251,13 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--python", help="interpreter for the commands (default: this one)")
     ap.add_argument("--profile", action="store_true", help="also cProfile aclparse")
+    ap.add_argument("--shape", choices=("wide", "narrow"), default="wide",
+                    help="record shape: wide (default fields, multivalue _si/eventtype) or narrow "
+                         "(" + ", ".join(NARROW) + ")")
     args = ap.parse_args(argv)
 
     lines = make_lines(args.records)
-    records = make_records(lines)
+    records = make_records(lines, args.shape)
     bodies = [scp.records_to_csv(records[i:i + args.chunk])
               for i in range(0, len(records), args.chunk)]
     acl = sum(1 for line in lines if parse_event(line) is not None)
@@ -259,7 +269,8 @@ def main(argv=None):
     print(f"{args.records} records in {len(bodies)} chunk(s) of <= {args.chunk}, "
           f"{sum(map(len, bodies)) / 1e6:.1f} MB of CSV; parse_event finds {acl} ACL events "
           f"({100 * acl / len(lines):.0f}%); python {python}")
-    print(f"best of {args.repeat}, execute phase only\n")
+    print(f"record shape: {args.shape} ({len(records[0])} fields); best of {args.repeat}, "
+          f"execute phase only\n")
 
     figures = run_scp({"baseline": HERE / "baseline.py",
                        "passthrough": HERE / "passthrough.py",

@@ -137,3 +137,4 @@ def test_the_asa_whole_line_shortcut_gives_what_the_long_way_gives(corpus, repo)
             shortcut += 1
             assert parser._asa_usual_line(m.group("message_id"), whole) == parser._asa_any_line(line, m), line
     assert shortcut > 50
+
