@@ -9,7 +9,7 @@ import re
 from typing import Optional
 
 from . import asa, ios, nxos
-from .header import USUAL_PATTERN, is_device, parse_header
+from .header import USUAL_PATTERN, parse_header, usual_fields
 
 _IOS_MNEMONIC_PATTERN = (
     r"%(?P<mnemonic>(?P<facility>[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)?)-(?P<severity>[0-7])-"
@@ -71,18 +71,8 @@ def _ios_usual_line(groups: tuple) -> dict[str, str]:
     ev["protocol"] = "ip"
     if "protocol_version" not in ev:
         ev["protocol_version"] = "6" if ipv6 else "4"
-    ev["mnemonic"] = mnemonic
-    ev["message_id"] = message_id
-    ev["severity"] = severity
-    ev["vendor_product"] = "Cisco IOS XR" if facility.startswith("ACL-") else "Cisco IOS"
-    ev["action"] = _ACTION[ev["vendor_action"]]      # the traffic pattern admits only these verbs
-    if time or rtime:
-        ev["device_time"] = time or rtime
-    if seq:
-        ev["seq"] = seq
-    if rhost and is_device(rhost):
-        ev["dvc"] = rhost
-    return ev
+    return _complete(ev, mnemonic, message_id, severity, _ios_product(facility),
+                     usual_fields(rtime, rhost, seq, time))
 
 
 def _ios_any_line(raw: str) -> Optional[dict[str, str]]:
@@ -94,11 +84,14 @@ def _ios_any_line(raw: str) -> Optional[dict[str, str]]:
     ev = ios.parse_body(_body(raw, m.end()), 0, ipv6)
     if ev is None:
         return None
-    if "rule" in ev:
+    if "rule" in ev:                          # not a rate-limit notice: traffic
         ev["protocol"] = "ip"
         ev.setdefault("protocol_version", "6" if ipv6 else "4")
-    product = "Cisco IOS XR" if facility.startswith("ACL-") else "Cisco IOS"
-    return _finish(ev, raw, m, product)
+    return _finish(ev, raw, m, _ios_product(facility))
+
+
+def _ios_product(facility: str) -> str:
+    return "Cisco IOS XR" if facility.startswith("ACL-") else "Cisco IOS"
 
 
 def _nxos(raw: str) -> Optional[dict[str, str]]:
@@ -124,20 +117,9 @@ def _asa_usual_line(message_id: str, m: "re.Match[str]") -> Optional[dict[str, s
     ev = asa.body_fields(message_id, m)
     if ev is None:
         return None
-    rtime, rhost, seq, time, mnemonic, facility, severity = m.group(
-        "rtime", "rhost", "seq", "time", "mnemonic", "facility", "severity")
     ev["protocol"] = "ip"
-    ev["mnemonic"] = mnemonic
-    ev["message_id"] = message_id
-    ev["severity"] = severity
-    ev["vendor_product"] = _ASA_PRODUCT[facility]
-    if time or rtime:
-        ev["device_time"] = time or rtime
-    if seq:
-        ev["seq"] = seq
-    if rhost and is_device(rhost):
-        ev["dvc"] = rhost
-    return _with_action(ev)
+    return _complete(ev, m.group("mnemonic"), message_id, m.group("severity"), _ASA_PRODUCT[m.group("facility")],
+                     usual_fields(*m.group("rtime", "rhost", "seq", "time")))
 
 
 def _asa_any_line(raw: str, m: "re.Match[str]") -> Optional[dict[str, str]]:
@@ -166,12 +148,22 @@ def _bare(raw: str) -> Optional[dict[str, str]]:
 
 
 def _finish(ev: dict[str, str], raw: str, m: "re.Match[str]", product: str) -> dict[str, str]:
-    ev["mnemonic"], ev["message_id"], ev["severity"] = m.group("mnemonic", "message_id", "severity")
-    ev["vendor_product"] = product
+    """_complete, with the header read from the text before the mnemonic ``m``."""
     start = m.start()
     if start and raw[start - 1] == "%":       # the ASA pattern starts after its optional "%"
         start -= 1
-    ev.update(parse_header(_prefix(raw, start)))
+    return _complete(ev, *m.group("mnemonic", "message_id", "severity"), product,
+                     parse_header(_prefix(raw, start)))
+
+
+def _complete(ev: dict[str, str], mnemonic: str, message_id: str, severity: str, product: str,
+              header: dict[str, str]) -> dict[str, str]:
+    """Add what every family's event carries: the mnemonic, product, header and CIM action."""
+    ev["mnemonic"] = mnemonic
+    ev["message_id"] = message_id
+    ev["severity"] = severity
+    ev["vendor_product"] = product
+    ev.update(header)
     return _with_action(ev)
 
 
