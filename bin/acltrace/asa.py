@@ -95,16 +95,16 @@ def body_fields(message_id: str, m: "re.Match[str]") -> Optional[dict[str, str]]
             ev["transport"] = transport
     if "direction" in ev:
         ev["direction"] = ev["direction"].lower()
-    if "src_ip" in ev or "dest_ip" in ev:      # read straight from "iface:a.b.c.d/port"
-        ev["protocol_version"] = "4"
-    for side in ("src", "dest"):
+    for side in ("src", "dest"):               # the source's address family first
         token = groups.get(side + "_tok")
         if token:
             iface, addr, port, note = _split_token(token)
             if port:
                 ev[_PORT_KEY[side]] = port
             _address(ev, side, addr, iface, note)
-        elif _IP_KEY[side] not in ev:
+        elif _IP_KEY[side] in ev:              # read straight from "iface:a.b.c.d/port"
+            ev.setdefault("protocol_version", "4")
+        else:
             _address(ev, side, groups.get(side), groups.get(side + "_interface"), None)
     if not ev.keys() & _ADDRESS_OR_PORT:
         return None          # no address and no port (a redacted "***/20031" keeps its port): a template
