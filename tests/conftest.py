@@ -1,4 +1,5 @@
 """Shared test fixtures: where the app, its core package and the peer corpus are."""
+import importlib
 import pathlib
 import sys
 
@@ -23,3 +24,12 @@ def corpus():
     if not CORPUS.is_dir():
         pytest.fail(f"peer corpus not found at {CORPUS}: shared/ must sit beside the repo")
     return CORPUS
+
+
+def import_tool(name):
+    """A module of tools/ (build helpers are scripts, not a package)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(REPO / "tools"))

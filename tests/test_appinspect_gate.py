@@ -4,16 +4,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import import_tool
 
 
 @pytest.fixture(scope="module")
-def gate(repo):
-    sys.path.insert(0, str(repo / "tools"))
-    try:
-        import appinspect_gate
-    finally:
-        sys.path.remove(str(repo / "tools"))
-    return appinspect_gate
+def gate():
+    return import_tool("appinspect_gate")
 
 
 def report(*checks):

@@ -14,6 +14,7 @@ import sys
 import tarfile
 
 import pytest
+from conftest import import_tool
 from splunkconf import ConfError, parse_conf, read_conf
 
 APP_ID = "acltrace"
@@ -168,13 +169,8 @@ FORBIDDEN = re.compile(r"(^|/)(tests|bench|samples|build|dist|local|__pycache__|
 
 
 @pytest.fixture(scope="module")
-def stage_module(repo):
-    sys.path.insert(0, str(repo / "tools"))
-    try:
-        import stage
-    finally:
-        sys.path.remove(str(repo / "tools"))
-    return stage
+def stage_module():
+    return import_tool("stage")
 
 
 def test_staging_rules_leave_out_development_files(tmp_path, stage_module):

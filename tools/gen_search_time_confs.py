@@ -26,12 +26,9 @@ import sys
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
 # ---------------------------------------------------------------- header pieces (header.py)
-MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-CLOCK = r"\d{1,2}:\d\d:\d\d(?:\.\d+)?"
-DATE_TIME = rf"(?:\d{{4}} +{MON} +\d{{1,2}}|{MON} +\d{{1,2}}(?: +\d{{4}})?) +{CLOCK}"
-ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"
-TZ = r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?|[A-Za-z]{2,5}"
-UPTIME = r"\d+[ywdh]\d+[wdhm](?:\d+[hms])?|\d\d:\d\d:\d\d(?:\.\d+)?"
+sys.path.insert(0, str(REPO / "bin"))
+from acltrace.header import DATE_TIME, ISO, MON, TZ, UPTIME  # noqa: E402  the parser's own pieces
+
 DEVTIME = rf"(?:{DATE_TIME}|{ISO})(?: (?:{TZ}))?|{UPTIME}"
 DVC = (r"(?!(?i:local|user|daemon|kern)[^\s.]*\.)"
        r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}|(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]*(?<!\.))")

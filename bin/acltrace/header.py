@@ -17,17 +17,19 @@ from typing import Optional
 
 from .addr import ip_version, is_hostname
 
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_CLOCK = r"\d{1,2}:\d\d:\d\d(?:\.\d+)?"
-_DATE_TIME = (
-    rf"(?:\d{{4}} +{_MON} +\d{{1,2}}|{_MON} +\d{{1,2}}(?: +\d{{4}})?) +{_CLOCK}"
+# The grammar of header timestamps; tools/gen_search_time_confs.py builds the conf regexes from
+# the same pieces (they are plain regex, the same in Python and PCRE).
+MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+CLOCK = r"\d{1,2}:\d\d:\d\d(?:\.\d+)?"
+DATE_TIME = (
+    rf"(?:\d{{4}} +{MON} +\d{{1,2}}|{MON} +\d{{1,2}}(?: +\d{{4}})?) +{CLOCK}"
 )
-_ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"
-_TZ = r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?|[A-Za-z]{2,5}"
-_UPTIME = r"\d+[ywdh]\d+[wdhm](?:\d+[hms])?|\d\d:\d\d:\d\d(?:\.\d+)?"
+ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"
+TZ = r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?|[A-Za-z]{2,5}"
+UPTIME = r"\d+[ywdh]\d+[wdhm](?:\d+[hms])?|\d\d:\d\d:\d\d(?:\.\d+)?"
 
 # The device's own timestamp, right before the mnemonic (after optional process tag).
-_TIME = rf"(?:{_DATE_TIME}|{_ISO})(?: (?:{_TZ}))?|{_UPTIME}"
+_TIME = rf"(?:{DATE_TIME}|{ISO})(?: (?:{TZ}))?|{UPTIME}"
 _DEVICE_TIME = re.compile(rf"(?:^|(?<=[\s:>]))[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
 # Fast path: a timestamp holds no ": ", so it is usually all of the text after the last one.
 _LAST_SEGMENT_TIME = re.compile(rf"[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
@@ -35,7 +37,7 @@ _LAST_SEGMENT_TIME = re.compile(rf"[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
 _PROCESS_TAG = re.compile(r"\s[\w-]+\[\d+\]:\s*\Z")
 _PRI = re.compile(r"<\d{1,3}>")
 _RFC5424 = re.compile(r"1 (?P<time>\S+) (?P<host>\S+) \S+ \S+ \S+ (?:-|(?:\[.*?\])+)\s?")
-_RELAY = re.compile(rf"(?P<time>{_DATE_TIME}|{_ISO}) +(?P<host>\S+?) ?(?::|\s|\Z)")
+_RELAY = re.compile(rf"(?P<time>{DATE_TIME}|{ISO}) +(?P<host>\S+?) ?(?::|\s|\Z)")
 _SPLIT = re.compile(r":?\s+")
 _COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
 
@@ -46,9 +48,9 @@ _COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
 # pattern at the start of a whole-line regex.
 USUAL_PATTERN = (
     rf"(?:<\d{{1,3}}>)?"
-    rf"(?:(?P<rtime>{_DATE_TIME}) (?![A-Za-z]{{2,5}}:)(?P<rhost>[A-Za-z0-9][\w.-]{{0,254}}) ?:? )?"
+    rf"(?:(?P<rtime>{DATE_TIME}) (?![A-Za-z]{{2,5}}:)(?P<rhost>[A-Za-z0-9][\w.-]{{0,254}}) ?:? )?"
     rf"(?:(?P<seq>\d+): )?"
-    rf"(?:[*.]?(?P<time>{_DATE_TIME}(?: (?:{_TZ}))?): )?[ \t]*"
+    rf"(?:[*.]?(?P<time>{DATE_TIME}(?: (?:{TZ}))?): )?[ \t]*"
 )
 _USUAL = re.compile(USUAL_PATTERN + r"\Z")
 
