@@ -328,3 +328,17 @@ def test_the_splunklib_record_path_behaves_the_same(repo):
     assert {k: out[1][k] or "" for k in FIELDS} == expected_fields(IOS_DENY)
     assert out[2]["_raw"] == ["multi", "value"] and out[3]["host"] == "no raw"
     assert set(FIELDS) <= set(command._record_writer.custom_fields)
+
+
+@pytest.mark.parametrize("broken", [
+    '_raw,host\n"%SEC-6-IPACCESSLOGP: list 1 denied tcp 1.1.1.1(1) -> 2.2.2.2(2), 1 packet,h1\n',  # quote never closed
+    b"\x00\xff\xfe garbage, not CSV at all\r\r\n\"\"\",\n",
+    "host\n",                                                               # a header and no records
+], ids=["unterminated-quote", "binary-junk", "header-only"])
+def test_a_broken_chunk_does_not_stop_the_search(broken):
+    """The chunk comes back as it can be read, and the chunks after it are processed as usual."""
+    result = scp.run_command("aclparse", [], [[{"_raw": IOS_DENY}], broken, [{"_raw": IOS_PERMIT}]])
+    assert_ok(result)
+    assert len(result.chunks) == 3
+    assert ours(result.chunks[0].rows[0]) == expected_fields(IOS_DENY)
+    assert ours(result.chunks[2].rows[0]) == expected_fields(IOS_PERMIT)
