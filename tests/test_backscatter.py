@@ -288,3 +288,24 @@ def test_memory_is_bounded_by_the_window_not_the_stream():
     assert emitted == n
     assert sizes[n] <= sizes[n // 2] * 1.02
     assert objects[n] - objects[n // 2] < 2000          # no growth with the stream
+
+
+# --- the labelled-traffic benchmark, small ------------------------------------------------------
+
+def test_accuracy_on_generated_traffic(repo):
+    """bench/accuracy.py's measure on one hour of bench/traffic.py: >= 0.97 per label, both orders alike."""
+    import sys
+    sys.path.insert(0, str(repo / "bench"))
+    try:
+        import accuracy
+        import traffic
+    finally:
+        sys.path.remove(str(repo / "bench"))
+    data = traffic.generate(seed=3, hours=1.0, scale=0.5)
+    truth = [label for _t, _raw, label in data]
+    rows = [(i, raw, label) for i, (_t, raw, label) in enumerate(data)]
+    asc = accuracy.classify(rows, 300.0)
+    desc = accuracy.classify(rows[::-1], 300.0)
+    assert asc == desc
+    text, ok = accuracy.table(truth, asc)
+    assert ok, text

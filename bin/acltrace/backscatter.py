@@ -140,11 +140,11 @@ def blaster_signature(ev: dict) -> Optional[str]:
     flags = ev.get("tcp_flag", "").upper()
     if flags and "RST" not in flags:
         return None
-    what = "RST" if flags else "answer"
+    what = "RST" if flags else "TCP (its RST)"
     dest = ev.get("dest_ip", "?")
-    return (f"{what} from 127.0.0.1:80 to port {port} (1000-1999) of {dest} in {slash16(dest)}: "
-            f"Blaster's SYN flood against windowsupdate.com (sinkholed to 127.0.0.1) answered by the "
-            f"infected host's own stack; the destination is a spoofed address of its /16")
+    return (f"{what} from 127.0.0.1:80 to port {port} (Blaster's 1000-1999) of {dest} in {slash16(dest)}: "
+            f"Blaster's SYN flood answered by the infected host's own stack (windowsupdate.com sinkholed "
+            f"to 127.0.0.1); the destination is a spoofed address of the infected host's /16, not a scan")
 
 
 def blaster_flood_signature(ev: dict) -> Optional[str]:
