@@ -436,7 +436,7 @@ class Classifier:
         events, packets, dests, capped, seconds = self._verdict(key, bucket)
         answer = answer_shape(ev) or f"{ev.get('transport')} from service port {ev.get('src_port')}"
         src = ev["src_ip"]
-        span = f"{packets} answers from {src} to {dests}{'+' if capped else ''} destinations over {seconds:.0f} s"
+        span = f"{packets} answer(s) from {src} to {dests}{'+' if capped else ''} address(es) over {seconds:.0f} s"
         if packets >= BACKSCATTER_MIN_PACKETS and seconds >= BACKSCATTER_MIN_SECONDS and \
                 dests >= BACKSCATTER_MIN_DESTS:
             spread = min(1.0, dests / max(1, events))
@@ -469,9 +469,12 @@ class Classifier:
             strength = ports / SCAN_MIN_PORTS
             seconds = ports_seconds
         else:
-            return _labels("none", f"{_traffic(ev)}: {src} reached {hosts} hosts on this port and {ports} "
-                           f"ports of this host (denied) within ±{self.window:.0f} s, below a scan's "
-                           f"{SCAN_MIN_HOSTS}/{SCAN_MIN_PORTS}", 0.8)
+            if hosts == ports == 0:
+                return _labels("none", f"{_traffic(ev)}: ordinary traffic, no denied probes from {src} "
+                               f"within ±{self.window:.0f} s", 0.9)
+            return _labels("none", f"{_traffic(ev)}: {src} was denied on {hosts} host(s) for this port and "
+                           f"{ports} port(s) of this host within ±{self.window:.0f} s, below a scan's "
+                           f"{SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports", 0.8)
         confidence = min(0.99, 0.7 + 0.1 * strength)
         sport = _int(ev.get("src_port"))
         from_port = " from ephemeral ports" if is_ephemeral(sport) else ""
