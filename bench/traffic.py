@@ -17,7 +17,8 @@ or CET, with and without year) and ASAs (106015, 106023, 106001, 106016):
   sweeps; one scan runs on the router that logs Blaster, at the same time, through the same interface;
 - loopback, link-local, multicast and reserved sources that are not answers; ASA spoof drops;
 - ordinary traffic: clients to servers, permitted replies, a few denied connections, stray late
-  RSTs; non-ACL noise (link, config and login messages).
+  RSTs and ICMP, late session packets an ASA no longer tracks (106015 FIN ACK, PSH ACK);
+  non-ACL noise (link, config and login messages).
 
 Truth is the scenario's label; it does not depend on the classifier's thresholds except where
 the domain sets them (a scan here probes at least 20 targets, a flood answers for at least 3
@@ -238,6 +239,11 @@ def ordinary(rnd, dev, asa, start, hours):
                               f"\"inside_in\" [0x0, 0x0]")
         elif kind < 0.92:
             line = dev.ios(t, "denied", "icmp", s, None, c, None, "Ethernet0/0", icmp=(rnd.choice([0, 3, 11]), 0))
+        elif kind < 0.96:      # the ASA forgot the connection: late packets of real sessions
+            flags = rnd.choice(["FIN ACK", "PSH ACK", "ACK", "FIN PSH ACK", "ACK", "PSH ACK", "FIN ACK", "ACK",
+                                "PSH ACK", "RST ACK"])
+            line = asa.asa(t, f"%ASA-6-106015: Deny TCP (no connection) from {s}/443 to {c}/"
+                              f"{rnd.randrange(49152, 65536)} flags {flags}  on interface outside")
         else:
             line = dev.asa(t, rnd.choice([
                 "%LINK-3-UPDOWN: Interface Ethernet0/1, changed state to up",

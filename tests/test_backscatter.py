@@ -195,6 +195,17 @@ def test_scan_from_service_source_port():
     assert {v["bs_label"] for v in both_orders(stream).values()} == {"scan"}
 
 
+def test_late_session_packets_from_a_busy_server_are_none():
+    rnd = random.Random(11)
+    flags = ["FIN ACK", "PSH ACK", "ACK"]
+    stream = [(asa(f"%ASA-6-106015: Deny TCP (no connection) from 142.250.1.1/443 to 10.20.{rnd.randrange(256)}."
+                   f"{rnd.randrange(1, 255)}/{rnd.randrange(49152, 65536)} flags {rnd.choice(flags)}"
+                   f"  on interface outside"), T0 + i * 3) for i in range(200)]
+    labels = both_orders(stream)
+    assert {v["bs_label"] for v in labels.values()} == {"none"}
+    assert "late packet of a connection" in next(iter(labels.values()))["bs_reason"]
+
+
 def test_ordinary_denials_are_none():
     stream = [(ios("denied", "tcp", "10.20.1.5", 50000 + i, "192.0.2.10", 25), T0 + i * 20) for i in range(20)]
     stream += [(ios("permitted", "tcp", "10.20.1.6", 50000 + i, f"192.0.2.{i}", 443), T0 + i) for i in range(1, 60)]

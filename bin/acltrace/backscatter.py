@@ -20,7 +20,8 @@ Rules that one event decides (``label_one``), in this order:
 Rules that take many events are read from a sliding window over the stream (``Classifier``):
 
 - ``backscatter`` (after CAIDA, Moore et al.): ``answer_shape`` events (TCP RST or SYN/ACK, a reply
-  from a service port to an ephemeral port, ICMP echo reply and errors 3, 4, 5, 11, 12) denied
+  from a service port to an ephemeral port where no flags are logged, ICMP echo reply and errors
+  3, 4, 5, 11, 12; not a ``late_session_packet`` such as ASA 106015 "FIN ACK") denied
   by the device, from one victim (dvc, src_ip), at least ``BACKSCATTER_MIN_PACKETS`` packets over
   at least ``BACKSCATTER_MIN_SECONDS`` to at least ``BACKSCATTER_MIN_DESTS`` destinations. A
   permitted answer belongs to a connection the device knows, so it is not backscatter. A denied
@@ -160,6 +161,20 @@ def blaster_flood_signature(ev: dict) -> Optional[str]:
             f"{slash16(src)}")
 
 
+def late_session_packet(ev: dict) -> Optional[str]:
+    """The flags when ``ev`` is a mid-session TCP packet (ACK, PSH ACK, FIN ACK; no SYN, no RST), else None.
+
+    A stateful device logs these after it has forgotten the connection (ASA 106015 "no connection"
+    from a busy server to a client): late packets of a real session, neither answers to spoofed
+    SYNs (those are SYN/ACK or RST) nor probes.
+    """
+    flags = ev.get("tcp_flag", "").upper()
+    if ev.get("transport") == "tcp" and flags and "SYN" not in flags and "RST" not in flags \
+            and ("ACK" in flags or "FIN" in flags or "PSH" in flags):
+        return flags
+    return None
+
+
 def answer_shape(ev: dict) -> Optional[str]:
     """How ``ev`` looks like an answer (RST, SYN/ACK, a service's reply, an ICMP error), else None."""
     transport = ev.get("transport")
@@ -170,6 +185,8 @@ def answer_shape(ev: dict) -> Optional[str]:
             return f"RST from port {sport}"
         if "SYN" in flags:
             return f"SYN/ACK from port {sport}" if "ACK" in flags else None
+        if flags:
+            return None                                   # mid-session flags: late_session_packet
         if is_service_port(sport) and is_ephemeral(dport):
             return f"TCP from service port {sport} to ephemeral port {dport}"
         return None
@@ -320,6 +337,8 @@ class Classifier:
         """(key, distinct value) pairs the event counts in: its victim (answers) and its scan keys."""
         dvc, src, dest_ip = ev.get("dvc", ""), ev["src_ip"], ev.get("dest_ip")
         blocked = ev.get("action") != "allowed"
+        if late_session_packet(ev):
+            return ()
         answer = answer_shape(ev)
         if answer and not blocked:
             return ()                                     # a reply the device lets through
@@ -494,6 +513,11 @@ def _traffic(ev: dict) -> str:
 
 
 def _no_shape(ev: dict) -> dict:
+    flags = late_session_packet(ev)
+    if flags:
+        return _labels("none", f"TCP {flags} from {ev['src_ip']}:{ev.get('src_port', '?')} to "
+                       f"{ev.get('dest_ip', '?')}:{ev.get('dest_port', '?')}: a late packet of a connection the "
+                       f"device no longer tracks, not an answer to spoofed traffic and not a probe", 0.9)
     answer = answer_shape(ev)
     if answer:
         return _labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
