@@ -152,6 +152,20 @@ def test_few_stray_answers_are_none():
     assert len(stream) < BACKSCATTER_MIN_PACKETS
 
 
+def test_denied_answers_to_a_servers_own_clients_are_late_replies():
+    """A busy server's denied answers to hosts it has permitted conversations with: not backscatter."""
+    rnd = random.Random(12)
+    clients = [f"10.20.1.{i}" for i in range(1, 60)]
+    talk = [(ios("permitted", "tcp", c, 50000 + i, "198.51.100.9", 443), T0 + i * 5) for i, c in enumerate(clients)]
+    stray = [(ios("denied", "tcp", "198.51.100.9", 443, rnd.choice(clients), rnd.randrange(49152, 65536)),
+              T0 + 10 + i * 6) for i in range(50)]
+    flood = syn_flood_backscatter(rnd, victim="198.51.100.9", port=443, rate=0.5)   # and a real flood at once
+    labels = both_orders(talk + stray + flood)
+    assert {labels[id(ev)]["bs_label"] for ev, _ in stray} == {"none"}
+    assert "late reply in a conversation" in labels[id(stray[0][0])]["bs_reason"]
+    assert {labels[id(ev)]["bs_label"] for ev, _ in flood} == {"backscatter"}
+
+
 def test_permitted_reply_is_none():
     ev = ios("permitted", "tcp", "198.51.100.7", 443, "10.20.1.1", 50000)
     labels = both_orders([(ev, T0)])

@@ -23,8 +23,10 @@ Rules that take many events are read from a sliding window over the stream (``Cl
   from a service port to an ephemeral port where no flags are logged, ICMP echo reply and errors
   3, 4, 5, 11, 12; not a ``late_session_packet`` such as ASA 106015 "FIN ACK") denied
   by the device, from one victim (dvc, src_ip), at least ``BACKSCATTER_MIN_PACKETS`` packets over
-  at least ``BACKSCATTER_MIN_SECONDS`` to at least ``BACKSCATTER_MIN_DESTS`` destinations. A
-  permitted answer belongs to a connection the device knows, so it is not backscatter. A denied
+  at least ``BACKSCATTER_MIN_SECONDS`` to at least ``BACKSCATTER_MIN_DESTS`` destinations that have
+  no permitted traffic with the victim in the window (backscatter is unsolicited: an answer to a
+  host in a conversation with the source is a late reply). A permitted answer belongs to a
+  connection the device knows, so it is not backscatter. A denied
   packet from the victim's service port to a service port (a spoofed source port that happened
   to be 3389) is the same flood when the victim's answers make one. Destinations are counted as
   addresses: a flood's spoofed sources are many hosts, a scan from port 80 (``nmap -g 80``) is not.
@@ -49,7 +51,7 @@ are exact when the stream is sorted either way, as Splunk's results are. An even
 direction (late) is added to the aggregates still held and labelled when due; one later than the
 held aggregates reach is labelled from what is held.
 
-Memory bound. Held: the events of the last window and one bucket (``held()``, what delayed
+Memory bound. Held: the events of the last window and up to two buckets (``held()``, what delayed
 emission needs), and aggregates for at most 2 x buckets + 2 buckets, each one entry per key seen
 in that bucket; an entry holds counters and at most ``BUCKET_DISTINCT_CAP`` distinct destinations.
 So the state is O(events per window + keys per window x buckets x cap), independent of how many
@@ -334,20 +336,24 @@ class Classifier:
 
     @staticmethod
     def _keys(ev: dict) -> tuple:
-        """(key, distinct value) pairs the event counts in: its victim (answers) and its scan keys."""
+        """(key, distinct value) pairs the event counts in: its victim (answers), its scan keys, and the
+        peers a permitted conversation gives each side (a host's answers to its peers are not backscatter)."""
         dvc, src, dest_ip = ev.get("dvc", ""), ev["src_ip"], ev.get("dest_ip")
         blocked = ev.get("action") != "allowed"
-        if late_session_packet(ev):
+        if late_session_packet(ev) or not dest_ip:
             return ()
         answer = answer_shape(ev)
         if answer and not blocked:
-            return ()                                     # a reply the device lets through
+            # a reply the device lets through: src is in a conversation with dest
+            return ((("peers", dvc, src), dest_ip),) if ev.get("transport") in ("tcp", "udp") else ()
         keys: tuple = ((("victim", dvc, src), dest_ip),) if answer else ()
         probe = probe_shape(ev)
-        if probe is not None and dest_ip and not (answer and probe[0] == "icmp"):
+        if probe is not None and not (answer and probe[0] == "icmp"):
             # a scan from a service source port (nmap -g 53) looks like answers: count both ways
             keys += ((("hosts", dvc, src) + probe, dest_ip if blocked else None),
                      (("ports", dvc, src, dest_ip), probe if blocked else None))
+            if not blocked and probe[0] != "icmp":
+                keys += ((("peers", dvc, dest_ip), src),)   # the server dest talks with src
         return keys
 
     def _add(self, keys: tuple, ev: dict, time: float, bucket: int) -> bool:
@@ -377,7 +383,8 @@ class Classifier:
         return True
 
     def _verdict(self, key: tuple, bucket: int) -> tuple:
-        """(events, packets, distinct, capped, seconds) of ``key`` over the window of ``bucket``."""
+        """(events, packets, distinct, capped, seconds, the distinct values for victim/peers keys or None)
+        of ``key`` over the window of ``bucket``."""
         cache = self._verdicts.get(bucket)
         if cache is None:
             cache = self._verdicts[bucket] = {}
@@ -397,7 +404,7 @@ class Classifier:
                 tmin, tmax = min(tmin, agg.tmin), max(tmax, agg.tmax)
             capped = len(dests) >= DISTINCT_CAP
             verdict = cache[key] = (events, packets, min(len(dests), DISTINCT_CAP), capped,
-                                    max(0.0, tmax - tmin))
+                                    max(0.0, tmax - tmin), dests if key[0] in ("victim", "peers") else None)
         return verdict
 
     # emission
@@ -436,31 +443,39 @@ class Classifier:
 
     def _label(self, ev: dict, bucket: int, keys: tuple) -> dict:
         """Backscatter when the source's answers make a flood, else scan when its probes make one, else none."""
-        if not keys:
-            return _no_shape(ev)
+        kinds = {key[0]: key for key, _ in keys}
+        if "victim" not in kinds and "hosts" not in kinds:
+            return _no_shape(ev)                          # a permitted reply (it only names peers)
         victim = None
-        if keys[0][0][0] == "victim":
-            victim = self._backscatter_label(ev, keys[0][0], bucket)
+        if "victim" in kinds:
+            victim = self._backscatter_label(ev, kinds["victim"], bucket)
         elif is_service_port(_int(ev.get("src_port"))) and ev.get("action") != "allowed":
             # a spoofed source port that happened to be a service port: the same flood, if there is one
             flood = self._backscatter_label(ev, ("victim", ev.get("dvc", ""), ev["src_ip"]), bucket)
             if flood["bs_label"] == "backscatter":
                 return flood
-        if victim is not None and (victim["bs_label"] == "backscatter" or len(keys) == 1):
+        if victim is not None and (victim["bs_label"] == "backscatter" or "hosts" not in kinds):
             return victim
-        scan = self._scan_label(ev, keys[-2][0], keys[-1][0], bucket)
+        scan = self._scan_label(ev, kinds["hosts"], kinds["ports"], bucket)
         return victim if victim is not None and scan["bs_label"] == "none" else scan
 
     def _backscatter_label(self, ev: dict, key: tuple, bucket: int) -> dict:
-        events, packets, dests, capped, seconds = self._verdict(key, bucket)
+        events, packets, dests, capped, seconds, values = self._verdict(key, bucket)
         answer = answer_shape(ev) or f"{ev.get('transport')} from service port {ev.get('src_port')}"
-        src = ev["src_ip"]
-        span = f"{packets} answer(s) from {src} to {dests}{'+' if capped else ''} address(es) over {seconds:.0f} s"
+        src, dest = ev["src_ip"], ev.get("dest_ip", "?")
+        peers = self._verdict(("peers", key[1], key[2]), bucket)[5]
+        if peers and dest in peers:
+            return _labels("none", f"{answer} to {dest}, which has permitted traffic with {src} within "
+                           f"±{self.window:.0f} s: a late reply in a conversation, not backscatter", 0.8)
+        unsolicited = len(values - peers) if peers and values else dests
+        packets = round(packets * unsolicited / dests) if dests else packets
+        span = (f"{packets} answer(s) from {src} to {unsolicited}{'+' if capped else ''} address(es) "
+                f"that have no permitted traffic with it, over {seconds:.0f} s")
         if packets >= BACKSCATTER_MIN_PACKETS and seconds >= BACKSCATTER_MIN_SECONDS and \
-                dests >= BACKSCATTER_MIN_DESTS:
-            spread = min(1.0, dests / max(1, events))
+                unsolicited >= BACKSCATTER_MIN_DESTS:
+            spread = min(1.0, unsolicited / max(1, events))
             confidence = 0.75 + 0.2 * spread + 0.04 * min(1.0, packets / (4 * BACKSCATTER_MIN_PACKETS))
-            return _labels("backscatter", f"{answer} to {ev.get('dest_ip', '?')}: one of {span} within "
+            return _labels("backscatter", f"{answer} to {dest}: one of {span} within "
                            f"±{self.window:.0f} s (>= {BACKSCATTER_MIN_PACKETS} over >= "
                            f"{BACKSCATTER_MIN_SECONDS:.0f} s): {src} is answering a spoofed-source flood", confidence)
         return _labels("none", f"{answer}, denied, but only {span} within ±{self.window:.0f} s: "
@@ -468,8 +483,8 @@ class Classifier:
 
     def _scan_label(self, ev: dict, hosts_key: tuple, ports_key: tuple, bucket: int) -> dict:
         src = ev["src_ip"]
-        _, _, hosts, hosts_capped, hosts_seconds = self._verdict(hosts_key, bucket)
-        _, _, ports, ports_capped, ports_seconds = self._verdict(ports_key, bucket)
+        _, _, hosts, hosts_capped, hosts_seconds, _ = self._verdict(hosts_key, bucket)
+        _, _, ports, ports_capped, ports_seconds, _ = self._verdict(ports_key, bucket)
         horizontal = hosts >= SCAN_MIN_HOSTS
         vertical = ports >= SCAN_MIN_PORTS
         if horizontal and (not vertical or hosts / SCAN_MIN_HOSTS >= ports / SCAN_MIN_PORTS):
