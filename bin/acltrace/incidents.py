@@ -181,7 +181,7 @@ class Incidents:
         self._front: Optional[float] = None       # furthest time reached, x sign
         self._swept: Optional[float] = None
         self._open: dict[tuple, list] = {}        # key -> open runs (_Open), apart by more than timeout
-        self._history: dict[tuple, list] = {}     # key -> [(first, last, events)], at most HISTORY
+        self._history: dict[tuple, list] = {}     # key -> [(first, last, events, hours)], at most HISTORY
 
     def feed(self, event: dict, labels: dict, time: float) -> list:
         """Take one labelled event; return the incidents that closed."""
@@ -224,13 +224,15 @@ class Incidents:
         inc.add(event, time)
 
     def patterns(self) -> list:
-        """One row per place: bursts (incidents), their spacing and hours (see the module doc)."""
+        """One row per place: bursts (incidents), their spacing and hours (see the module doc).
+
+        It reads the closed incidents: call it after ``finish()`` for the whole stream."""
         rows = []
         for key, bursts in self._history.items():
             bursts = sorted(bursts)
             gaps = [b[0] - a[1] for a, b in zip(bursts, bursts[1:])]
             starts = [b[0] for b in bursts]
-            hours = sorted({int(t // 3600) % 24 for b in bursts for t in (b[0], b[1])})
+            hours = sorted({h for b in bursts for h in b[3]})
             row = dict(_place(key), bursts=len(bursts), events=sum(b[2] for b in bursts),
                        first_seen=bursts[0][0], last_seen=bursts[-1][1], hours=hours)
             if gaps:
@@ -259,7 +261,7 @@ class Incidents:
 
     def _close(self, inc: _Open) -> dict:
         history = self._history.setdefault(inc.key, [])
-        history.append((inc.first, inc.last, inc.events))
+        history.append((inc.first, inc.last, inc.events, tuple(sorted(inc.hours))))
         if len(history) > HISTORY:          # keep the latest in time, whichever way the stream runs
             history.sort()
             del history[:-HISTORY]
