@@ -1,20 +1,36 @@
-"""The offline command line: ``acltrace parse [FILE ...]``.
+"""The offline command line: ``acltrace parse|label|triage [FILE ...]``.
 
-Reads syslog files (or stdin), ``.gz`` transparently, one line at a time, and
-writes one JSON object per ACL event (its fields plus ``source`` and
-``line_number``) or CSV. Constant memory: nothing is kept between lines.
+Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
+
+- ``parse`` writes one JSON object per ACL event (its fields plus ``source`` and
+  ``line_number``) or CSV. Constant memory: nothing is kept between lines.
+- ``label`` adds ``time`` (epoch seconds of the device's timestamp) and the classifier's
+  ``bs_label``, ``bs_reason``, ``bs_confidence`` to each event, in the order read.
+- ``triage`` groups the labelled events into incidents (``report`` renders them).
+
+Time. ``label`` and ``triage`` place events by the device's own timestamp
+(``devtime.event_time``); a stamp without a year takes ``--year`` (default: the current
+year, UTC). An event whose time cannot be read is skipped, counted and reported on stderr.
+One input is read in its own order, oldest- or newest-first (the core tells which); several
+files are merged by time, each read as syslog writes it (oldest first). Memory is bounded by
+the classifier's window and the open incidents, not by the input size.
 """
 import argparse
 import csv
+import datetime
 import gzip
+import heapq
 import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Optional
 
-from . import __version__
+from . import __version__, report
+from .backscatter import Classifier
+from .devtime import event_time
 from .fields import FIELDS, NUMERIC
+from .incidents import Incidents
 from .parser import parse_event
 
 
@@ -39,11 +55,41 @@ def _arguments() -> argparse.ArgumentParser:
     parse.add_argument("files", nargs="*", metavar="FILE", help="syslog files, .gz allowed (default: stdin)")
     parse.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default: json)")
     parse.set_defaults(run=_parse)
+
+    label = commands.add_parser("label", help="label every ACL event (Blaster, backscatter, scan, ...) as JSON lines")
+    _stream_options(label)
+    label.set_defaults(run=_label)
+
+    triage = commands.add_parser("triage", help="group labelled events into incidents and explain them")
+    _stream_options(triage)
+    triage.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                        help="output format (default: text, a report for a person)")
+    triage.add_argument("--timeout", type=_seconds, default=300.0, metavar="S",
+                        help="inactivity that ends an incident, in seconds (default: 300)")
+    triage.set_defaults(run=_triage)
     return top
 
 
+def _stream_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("files", nargs="*", metavar="FILE", help="syslog files, .gz allowed (default: stdin)")
+    command.add_argument("--year", type=int, default=datetime.datetime.now(datetime.timezone.utc).year,
+                         metavar="Y", help="year of device times logged without one (default: the current year)")
+    command.add_argument("--window", type=_seconds, default=300.0, metavar="S",
+                         help="sliding window of the classifier, in seconds (default: 300)")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, not {text!r}")
+    return value
+
+
 def _parse(args: argparse.Namespace) -> int:
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+    out = _stdout()
     events = _events(_lines(args.files))
     if args.format == "csv":
         _write_csv(out, events)
@@ -51,6 +97,104 @@ def _parse(args: argparse.Namespace) -> int:
         _write_json(out, events)
     out.flush()
     return 0
+
+
+def _label(args: argparse.Namespace) -> int:
+    out = _stdout()
+    untimed = _Untimed()
+    dumps = json.dumps
+    for record, labels in _labelled(_timed_stream(args.files, args.year, untimed), args.window, keep_order=True):
+        out.write(dumps(_label_record(record, labels)))
+        out.write("\n")
+    out.flush()
+    untimed.report()
+    return 0
+
+
+def _triage(args: argparse.Namespace) -> int:
+    untimed = _Untimed()
+    incidents = Incidents(timeout=args.timeout)
+    rows: list = []
+    counts: dict = {}
+    for record, labels in _labelled(_timed_stream(args.files, args.year, untimed), args.window, keep_order=False):
+        counts[labels["bs_label"]] = counts.get(labels["bs_label"], 0) + 1
+        rows += incidents.feed(record, labels, record["time"])
+    rows += incidents.finish()
+    summary = {"sources": args.files or ["-"], "acl_events": sum(counts.values()) + untimed.count,
+               "events_without_time": untimed.count, "labels": counts, "year": args.year,
+               "window": args.window, "timeout": args.timeout}
+    out = _stdout()
+    report.write(out, args.format, rows, incidents.patterns(), summary)
+    out.flush()
+    untimed.report()
+    return 0
+
+
+def _stdout() -> IO[str]:
+    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+
+
+class _Untimed:
+    """ACL events whose device time cannot be read: counted, the first few named on stderr."""
+    SHOWN = 3
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: list = []
+
+    def add(self, source: str, number: int, ev: dict) -> None:
+        self.count += 1
+        if len(self.first) < self.SHOWN:
+            self.first.append(f"{source}:{number} ({ev.get('device_time') or 'no device time'!r})")
+
+    def report(self) -> None:
+        if self.count:
+            more = ", ..." if self.count > len(self.first) else ""
+            print(f"acltrace: {self.count} ACL event(s) skipped, their device time cannot be read: "
+                  f"{', '.join(self.first)}{more}", file=sys.stderr)
+
+
+def _timed_stream(files: list[str], year: int, untimed: _Untimed) -> Iterator[dict]:
+    """Records (event fields + source, line_number, time) of every file; several files merged by time."""
+    streams = [_timed(_events(_lines([name])), year, untimed) for name in files or ["-"]]
+    if len(streams) == 1:
+        return streams[0]
+    return heapq.merge(*streams, key=lambda record: record["time"])
+
+
+def _timed(events: Iterable[tuple[str, int, dict]], year: int, untimed: _Untimed) -> Iterator[dict]:
+    for source, number, ev in events:
+        time = event_time(ev, year)
+        if time is None:
+            untimed.add(source, number, ev)
+            continue
+        yield dict(ev, source=source, line_number=number, time=time)
+
+
+def _labelled(records: Iterable[dict], window: float, keep_order: bool) -> Iterator[tuple[dict, dict]]:
+    """(record, labels) from the classifier; in the order read with ``keep_order``."""
+    classifier = Classifier(window=window, keep_order=keep_order)
+    for record in records:
+        yield from classifier.feed(record, record["time"])
+    yield from classifier.finish()
+
+
+def _label_record(record: dict, labels: dict) -> dict:
+    out = {"source": record["source"], "line_number": record["line_number"]}
+    out.update(_typed(record))
+    out["time"] = record["time"]
+    out.update(labels, bs_confidence=float(labels["bs_confidence"]))
+    return out
+
+
+def _typed(ev: dict) -> dict:
+    """The event's fields in ``FIELDS`` order, whole numbers as ints."""
+    out = {}
+    for field in FIELDS:
+        value = ev.get(field)
+        if value is not None:
+            out[field] = int(value) if field in NUMERIC and value.isdigit() else value
+    return out
 
 
 def _lines(files: list[str]) -> Iterator[tuple[str, int, str]]:
@@ -81,10 +225,7 @@ def _write_json(out: IO[str], events: Iterable[tuple[str, int, dict]]) -> None:
     dumps = json.dumps
     for source, number, ev in events:
         record = {"source": source, "line_number": number}
-        for field in FIELDS:
-            value = ev.get(field)
-            if value is not None:
-                record[field] = int(value) if field in NUMERIC and value.isdigit() else value
+        record.update(_typed(ev))
         out.write(dumps(record))
         out.write("\n")
 
