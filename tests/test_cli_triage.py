@@ -1,10 +1,15 @@
 """`acltrace label` and `acltrace triage`: the offline triage, run as a user runs it."""
 import csv
+import datetime
 import gzip
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
+from conftest import BIN
 from test_cli import SAMPLE, acltrace, expected_events
 
 from acltrace.fields import FIELDS
@@ -150,7 +155,6 @@ def test_empty_input(fmt):
 
 
 def test_year_defaults_to_this_year_and_bad_options_say_so():
-    import datetime
     this_year = datetime.datetime.now(datetime.timezone.utc).year
     record = json.loads(acltrace("label", str(SAMPLE)).stdout.decode().splitlines()[0])
     assert datetime.datetime.fromtimestamp(record["time"], datetime.timezone.utc).year == this_year
@@ -158,3 +162,35 @@ def test_year_defaults_to_this_year_and_bad_options_say_so():
                  ["triage", "--format", "xml"]):
         run = acltrace(*argv)
         assert run.returncode == 2 and b"usage:" in run.stderr
+
+
+def test_newest_first_input_gives_the_same_incidents():
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    newest_first, oldest_first = triage_json(stdin=b"".join(reversed(lines))), triage_json(str(SAMPLE))
+    assert newest_first["incidents"] == oldest_first["incidents"]
+    assert newest_first["patterns"] == oldest_first["patterns"]
+    assert newest_first["summary"]["labels"] == oldest_first["summary"]["labels"]
+
+
+def _days(count):
+    """The sample replayed on ``count`` successive days of 2026 (times rising, as a long log)."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = datetime.date(2026, 1, 1)
+    days = (start + datetime.timedelta(days=i) for i in range(count))
+    return "".join(text.replace("Nov 24", f"{day:%b} {day.day:2d}") for day in days)
+
+
+def _label_peak_rss_kib(path):
+    code = ("import resource, sys; "
+            "import acltrace.cli as c; c.main(sys.argv[1:]); "
+            "sys.stderr.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
+    run = subprocess.run([sys.executable, "-c", code, "label", "--year", "2026", str(path)],
+                         capture_output=True, env=dict(os.environ, PYTHONPATH=str(BIN)), check=True)
+    return int(run.stderr.decode().strip().splitlines()[-1])
+
+
+def test_label_memory_does_not_grow_with_the_input(tmp_path):
+    small, large = tmp_path / "small.log", tmp_path / "large.log"
+    small.write_text(_days(5), encoding="utf-8")
+    large.write_text(_days(330), encoding="utf-8")          # ~29k ACL events over 330 days
+    assert _label_peak_rss_kib(large) - _label_peak_rss_kib(small) < 4 * 1024

@@ -13,7 +13,8 @@ Time. ``label`` and ``triage`` place events by the device's own timestamp
 year, UTC). An event whose time cannot be read is skipped, counted and reported on stderr.
 One input is read in its own order, oldest- or newest-first (the core tells which); several
 files are merged by time, each read as syslog writes it (oldest first). Memory is bounded by
-the classifier's window and the open incidents, not by the input size.
+the classifier's window (``label``) plus, for ``triage``, the open incidents and one row per
+incident kept for the report: it grows with the incidents, not with the events.
 """
 import argparse
 import csv
