@@ -298,8 +298,8 @@ def describe(inc: _Open) -> dict:
 def _advice(label: str, row: dict) -> tuple:
     where = f"{row['dvc'] or 'the device'} {row.get('src_interface') or ''}".strip()
     mac = row.get("src_mac") or "the source MAC"
-    trace = (f"Trace {mac} from {where} to a switch port (acltrace mactrace); if it is a router hop, "
-             f"tell that router's owner.")
+    trace = (f"Trace {mac} from {where} to a switch port (the MAC address tables of the switches behind "
+             f"it); if it is a router hop, tell that router's owner.")
     if label == "blaster_backscatter":
         calendar = ("the dates fit Blaster's trigger (day > 15 or Sep-Dec)" if row["blaster_calendar"]
                     else "the dates do not fit Blaster's trigger (day > 15 or Sep-Dec): check the device clock")
@@ -320,5 +320,5 @@ def _advice(label: str, row: dict) -> tuple:
                 f"{trace} Look for a misconfigured or compromised host there; apply uRPF/BCP 38 at the edge.")
     return (f"{row['src_ip']} probed {row['dest_port_count']} ports on {row['dest_count']} hosts "
             f"({row['events']} events).",
-            f"Check whether {row['src_ip']} is yours (then find the host: acltrace mactrace on its MAC) or "
+            f"Check whether {row['src_ip']} is yours (then find the host by its MAC) or "
             f"external (block or report it); see whether any probe was permitted.")
