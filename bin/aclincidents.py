@@ -22,7 +22,6 @@ Records. ``_time`` gives the event's time; an event without a readable one is sk
 as is a record the core fails on. Failures are reported once, as a warning in the last chunk; no
 ``bs_label`` field at all gets a warning saying to run backscatter first.
 """
-import math
 import os
 import sys
 
@@ -30,42 +29,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from splunklib.searchcommands import Configuration, Option, ReportingCommand, dispatch  # noqa: E402
 
-from acltrace.fields import FIELDS  # noqa: E402
 from acltrace.incidents import Incidents  # noqa: E402
+from acltrace.records import acl_event, epoch, one, seconds  # noqa: E402
 
 COLUMNS = ("_time", "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets", "dest_count",
            "dest_port_count", "counts_capped", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen",
            "duration", "hours", "blaster_calendar", "explanation", "next_steps")
 MAX_TIMEOUT = 86400.0
-
-
-def seconds(name, text, maximum):
-    """``text`` as seconds in (0, maximum], or ValueError with a message an admin can act on."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        value = math.nan
-    if not 0 < value <= maximum:
-        raise ValueError(f"{name} must be a number of seconds more than 0 and at most {maximum:.0f}, "
-                         f"not {text!r}")
-    return value
-
-
-def one(value):
-    """A field's single value (the first of a multivalue field), or None."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value or None
-
-
-def acl_event(record):
-    """The core's event dict for a record: its aclparse fields that have a value."""
-    event = {}
-    for name in FIELDS:
-        value = one(record.get(name))
-        if value:
-            event[name] = value
-    return event
 
 
 def row(incident):
@@ -130,9 +100,9 @@ class AclIncidentsCommand(ReportingCommand):
             if label == "none":
                 continue
             try:
-                time = float(one(record.get("_time")))
-                if not math.isfinite(time):
-                    raise ValueError(time)
+                time = epoch(record.get("_time"))
+                if time is None:
+                    raise ValueError("no usable _time")
                 closed = incidents.feed(acl_event(record), {"bs_label": label}, time)
             except Exception:  # no usable _time, or a record the core cannot take: skip and count it
                 self._skipped += 1

@@ -29,7 +29,6 @@ the search: it passes through without labels, and failures are reported once, as
 the last chunk. Every reply chunk carries the ``bs_`` columns and every column seen so far (a
 held event may come out in a later chunk than it came in).
 """
-import math
 import os
 import sys
 
@@ -38,45 +37,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 
 from acltrace.backscatter import Classifier  # noqa: E402
-from acltrace.fields import FIELDS  # noqa: E402
+from acltrace.records import acl_event, epoch, seconds  # noqa: E402
 
 LABEL_FIELDS = ("bs_label", "bs_reason", "bs_confidence")
 MAX_WINDOW = 86400.0
-
-
-def seconds(name, text, maximum):
-    """``text`` as seconds in (0, maximum], or ValueError with a message an admin can act on."""
-    try:
-        value = float(text)
-    except (TypeError, ValueError):
-        value = math.nan
-    if not 0 < value <= maximum:
-        raise ValueError(f"{name} must be a number of seconds more than 0 and at most {maximum:.0f}, "
-                         f"not {text!r}")
-    return value
-
-
-def acl_event(record):
-    """The core's event dict for a record: its aclparse fields that have a value (one value each)."""
-    event = {}
-    for name in FIELDS:
-        value = record.get(name)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if value:
-            event[name] = value
-    return event
-
-
-def epoch(value):
-    """Splunk's ``_time`` as finite epoch seconds, or None."""
-    if isinstance(value, list):
-        value = value[0] if value else None
-    try:
-        time = float(value)
-    except (TypeError, ValueError):
-        return None
-    return time if math.isfinite(time) else None
 
 
 @Configuration(distributed=False)
