@@ -111,11 +111,12 @@ def make_lines(count, seed=7):
 NARROW = ("_raw", "_time", "host", "source", "sourcetype")
 
 
-def make_records(lines, shape="wide"):
+def make_records(lines, shape="wide", first=0):
     """Records shaped as splunkd sends them to a distributed streaming command (wide: the
-    default fields of an indexed event, two of them multivalue; narrow: NARROW only)."""
+    default fields of an indexed event, two of them multivalue; narrow: NARROW only); ``first``
+    numbers the first record (its _time follows from it)."""
     records = []
-    for n, raw in enumerate(lines):
+    for n, raw in enumerate(lines, first):
         asa = "%ASA-" in raw
         records.append({
             "_raw": raw,
@@ -158,6 +159,31 @@ def run_scp(commands, bodies, repeat, python):
             rss[name] = max(rss[name], result.maxrss_kb)
     return {name: (min(t), statistics.median(t), rss[name], rows[name], min(cpu[name]))
             for name, t in times.items()}
+
+
+def pipeline_memory(count, chunk, python):
+    """Peak RSS (MB) of aclparse and of backscatter, and the seconds taken, when ``count`` events
+    stream through both chunk by chunk, each reply of aclparse sent on to backscatter as splunkd
+    pipes them. The records are made chunk by chunk, so this process stays small."""
+    names = ("aclparse", "backscatter")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="dispatch-") as tmp:
+        sessions = [scp.Session(REPO / "bin" / f"{name}.py", python) for name in names]
+        for name, session in zip(names, sessions):
+            session.exchange(scp.encode_chunk(scp.getinfo_metadata(name, [], tmp)))
+        for first in range(0, count, chunk):
+            size = min(chunk, count - first)
+            body = scp.records_to_csv(make_records(make_lines(size, seed=first), first=first))
+            meta = {"action": "execute", "finished": first + size >= count}
+            for session in sessions:
+                reply = session.exchange(scp.encode_chunk(meta, body))
+                if reply is None:
+                    raise SystemExit(f"a command stopped: {session.close()[-2000:]}")
+                body = reply.body
+        peaks = [session.peak_rss_kb() / 1024 for session in sessions]
+        for session in sessions:
+            session.close()
+    return peaks, time.perf_counter() - started
 
 
 def record_path_cost(bodies, lines, repeat=3, real_parser=False):
@@ -241,10 +267,18 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--python", help="interpreter for the commands (default: this one)")
     ap.add_argument("--profile", action="store_true", help="also cProfile aclparse")
+    ap.add_argument("--memory", metavar="N[,N...]",
+                    help="only stream N events through aclparse | backscatter, for each N, and print peak RSS")
     ap.add_argument("--shape", choices=("wide", "narrow"), default="wide",
                     help="record shape: wide (default fields, multivalue _si/eventtype) or narrow "
                          "(" + ", ".join(NARROW) + ")")
     args = ap.parse_args(argv)
+    if args.memory:
+        for count in (int(n) for n in args.memory.split(",")):
+            (acl, bs), seconds = pipeline_memory(count, args.chunk, args.python)
+            print(f"{count:,} events through aclparse | backscatter in chunks of {args.chunk:,}: peak RSS "
+                  f"aclparse {acl:.0f} MB, backscatter {bs:.0f} MB ({seconds:.0f} s, records made on the way)")
+        return
 
     lines = make_lines(args.records)
     records = make_records(lines, args.shape)
@@ -282,6 +316,18 @@ def main(argv=None):
     print("(records/s: wall clock of the execute phase, best of the runs; rec/CPU-s: per second of "
           "the child's own CPU time, which load elsewhere on the machine disturbs less)")
     print(f"\ntarget aclparse >= 2.50x baseline: {'MET' if ratio >= 2.5 else 'MISSED'} ({ratio:.2f}x wall)")
+
+    # aclparse | backscatter: backscatter timed on aclparse's replies, as splunkd passes them on.
+    labelled = [c.body for c in scp.run_command(REPO / "bin" / "aclparse.py", [], bodies, python=python).chunks]
+    bs_best, _, bs_rss, bs_rows, _ = run_scp({"backscatter": REPO / "bin" / "backscatter.py"}, labelled,
+                                             args.repeat, args.python)["backscatter"]
+    if bs_rows != args.records:
+        raise SystemExit(f"backscatter returned {bs_rows} records, not {args.records}")
+    both = figures["aclparse"][0] + bs_best
+    print(f"aclparse | backscatter: {args.records / both:,.0f} records/s "
+          f"(backscatter alone {args.records / bs_best:,.0f}/s, peak RSS {bs_rss / 1024:.0f} MB) = "
+          f"{args.records / both / base:.2f}x baseline; target >= 1.00x: "
+          f"{'MET' if args.records / both >= base else 'MISSED'}")
 
     cost = parse_cost(lines)
     path = record_path_cost(bodies, lines)

@@ -167,7 +167,7 @@ def getinfo_metadata(command: str, args: Sequence[str], dispatch_dir: str,
 
 # -- the exchange ---------------------------------------------------------------------------------
 
-class _Session:
+class Session:
     """One running command: send a chunk, read its reply."""
 
     def __init__(self, script: Union[str, Path], python: Optional[str] = None,
@@ -267,7 +267,7 @@ def run_command(script: Union[str, Path], args: Sequence[str] = (),
               for c in chunks] or [b""]
     command = Path(script).stem
     with tempfile.TemporaryDirectory(prefix="dispatch-") as dispatch_dir:
-        session = _Session(script, python, env)
+        session = Session(script, python, env)
         getinfo = session.exchange(encode_chunk(
             getinfo_metadata(command, args, dispatch_dir, **searchinfo)))
         replies: list[Chunk] = []
@@ -322,7 +322,7 @@ def replay_recording(script: Union[str, Path], recording: Union[str, Path],
         raise ValueError("a recording starts with getinfo")
     with tempfile.TemporaryDirectory(prefix="dispatch-") as dispatch_dir:
         meta["searchinfo"].update(dispatch_dir=dispatch_dir, command=Path(script).stem)
-        session = _Session(script, python)
+        session = Session(script, python)
         getinfo = session.exchange(encode_chunk(meta))
         replies = []
         started = time.perf_counter()
