@@ -25,12 +25,12 @@ and reported once, as a single warning in the last chunk.
 """
 import csv
 import os
-import re
 import sys
 from io import StringIO
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from csvscan import NUL_SAFE_CSV, NUL_STAND_INS, scan  # noqa: E402
 from splunklib.searchcommands import (  # noqa: E402
     Configuration,
     Option,
@@ -43,33 +43,9 @@ from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 from acltrace.fields import FIELDS  # noqa: E402
 from acltrace.parser import parse_event  # noqa: E402
 
-# Python < 3.11's csv.reader refuses NUL bytes ("line contains NUL"); such a chunk has its NULs
-# swapped for a character it does not contain, and swapped back on the way out.
-_NUL_SAFE_CSV = sys.version_info >= (3, 11)
-_NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
-
 # splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0). A chunk that still
 # fails to read is passed back whole (see _execute_chunk_v2).
 csv.field_size_limit(2**31 - 1)
-
-# One CSV record exactly as csv.reader reads it with CsvDialect, for the bodies splunkd writes:
-# every cell plain (no quote, comma or line break; a quote may follow its first character) or
-# quoted (a doubled quote inside stands for one; commas and line breaks are literal), and the
-# record ended by "\n", "\r\n" or the body's end. Anything else (an empty line, a bare "\r", a
-# quoted cell with text after its closing quote, a ragged record) does not match.
-_PLAIN = r'[^",\r\n][^,\r\n]*'
-_INSIDE = r'[^"]*(?:""[^"]*)*'             # what is between a quoted cell's quotes
-_QUOTED = f'"{_INSIDE}"'
-
-
-def _record_regex(width, at):
-    """A regex for a record of ``width`` cells: group 1 is its text without the line end, and
-    cell ``at`` is group 2 (a quoted cell's inside, still with doubled quotes) or group 3 (a
-    plain or empty cell). re's own cache keeps it compiled for the next chunk."""
-    cells = [f"(?:{_QUOTED}|{_PLAIN}|)"] * width
-    cells[at] = f'(?:"({_INSIDE})"|({_PLAIN}|))'
-    return re.compile(r"(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
-
 
 class _Appender:
     """A file for csv.writer that appends what it writes to a list."""
@@ -170,8 +146,8 @@ class AclParseCommand(StreamingCommand):
         its own CSV text plus the new cells; only a record whose existing columns change (or a
         malformed one) is re-serialised, through csv.writer."""
         stand_in = None
-        if not _NUL_SAFE_CSV and "\0" in body:
-            stand_in = next(c for c in _NUL_STAND_INS if c not in body)
+        if not NUL_SAFE_CSV and "\0" in body:
+            stand_in = next(c for c in NUL_STAND_INS if c not in body)
             body = body.replace("\0", stand_in)
         text = self._scan_records(body)
         if text is None:                    # not plain enough for the scanner: read it all as CSV
@@ -199,7 +175,7 @@ class AclParseCommand(StreamingCommand):
 
     def _scan_records(self, body):
         """The reply for a body whose header has no quoted name and whose records are all
-        well-formed (``_RECORD`` below), or None. One regex pass finds every record's text and
+        well-formed (``csvscan.record_regex``), or None. One regex pass finds every record's text and
         its ``field`` cell, with no list of cells per record."""
         header_end = body.find("\n") + 1 or len(body)
         if '"' in body[:header_end]:
@@ -211,8 +187,8 @@ class AclParseCommand(StreamingCommand):
         if layout is None:
             return body
         at, added, replaced = layout
-        matches = list(iter(_record_regex(len(header), at).scanner(body, header_end).match, None))
-        if (matches[-1].end() if matches else header_end) != len(body):
+        matches = scan(body, header_end, len(header), (at,))
+        if matches is None:
             return None                     # a record the regex does not read: csv.reader will
 
         out = []

@@ -28,19 +28,68 @@ at all are read at the end, as one moment). One bad record never fails
 the search: it passes through without labels, and failures are reported once, as a warning in
 the last chunk. Every reply chunk carries the ``bs_`` columns and every column seen so far (a
 held event may come out in a later chunk than it came in).
+
+Record path (SCP v2), as in aclparse: ``_execute_chunk_v2`` reads only the ``_time`` and aclparse
+cells of each record (one ``csvscan`` regex pass per chunk), holds the record as its CSV text and
+sends it out as that text, padded to the reply's columns, plus the ``bs_`` cells; a record whose
+header is not the start of the reply's (or that carries ``bs_`` columns already) is re-written by
+column name. A body the regex does not read whole goes through ``csv.reader``. ``stream`` is the
+same over splunklib's dict records, for protocol v1 and a splunklib this path does not recognise.
 """
+import csv
 import os
 import sys
+from io import StringIO
+from re import Match
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from csvscan import NUL_SAFE_CSV, NUL_STAND_INS, csv_cell, scan, value  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
+from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
 from acltrace.backscatter import Classifier  # noqa: E402
+from acltrace.fields import FIELDS  # noqa: E402
 from acltrace.records import acl_event, epoch, seconds  # noqa: E402
 
 LABEL_FIELDS = ("bs_label", "bs_reason", "bs_confidence")
 MAX_WINDOW = 86400.0
+_READ = ("_time", *FIELDS)          # the only cells the fast path reads
+_OURS = frozenset(LABEL_FIELDS + tuple("__mv_" + name for name in LABEL_FIELDS))
+
+csv.field_size_limit(2**31 - 1)     # an event may be bigger than splunklib's 10 MB per cell
+
+
+class _Row:
+    """A record on the fast path: its chunk's header (a tuple shared by the chunk's records) and
+    its CSV text without the line end."""
+
+    __slots__ = ("columns", "text")
+
+    def __init__(self, columns, text):
+        self.columns = columns
+        self.text = text
+
+
+def _read_rows(text):
+    """The rows csv.reader reads from ``text`` (NULs allowed on any Python)."""
+    stand_in = None
+    if not NUL_SAFE_CSV and "\0" in text:
+        stand_in = next(c for c in NUL_STAND_INS if c not in text)
+        text = text.replace("\0", stand_in)
+    rows = csv.reader(StringIO(text, newline=""), dialect=CsvDialect)
+    if stand_in is None:
+        return list(rows)
+    return [[cell.replace(stand_in, "\0") for cell in row] for row in rows]
+
+
+def _first(text):
+    """The first line of a quoted cell's value."""
+    return value(text).split("\n", 1)[0]
+
+
+def _csv_line(values):
+    return ",".join(map(csv_cell, values))
 
 
 @Configuration(distributed=False)
@@ -72,6 +121,8 @@ class BackscatterCommand(StreamingCommand):
         self._untimed = []       # records before the first readable _time
         self._last_time = None
         self._failures = 0
+        self._columns = []       # fast path: every column seen so far but ours, in order of first appearance
+        self._seen = set(_OURS)  # ... and ours, which the labels replace
 
     def prepare(self):
         try:
@@ -88,34 +139,60 @@ class BackscatterCommand(StreamingCommand):
                 self._record_writer.custom_fields.update(record.keys())
                 self._record_writer.custom_fields.update(LABEL_FIELDS)
                 first = False
-            time = epoch(record.get("_time"))
-            if time is None:
-                time = self._last_time
-                if time is None:
-                    self._untimed.append(record)
-                    continue
-            else:
-                self._last_time = time
-            out = []
-            for waiting in self._untimed:
-                out += self._feed(waiting, time)
-            self._untimed.clear()
-            out += self._feed(record, time)
-            yield from self._labelled(out)
+            for held, labels in self._take(record, self._event(record), record.get("_time")):
+                for name in LABEL_FIELDS:
+                    self.add_field(held, name, labels.get(name) if labels else None)
+                yield held
         if self._finished or self.protocol_version == 1:   # v1: one call sees every record
-            yield from self._labelled(self._finish())
-            yield from self._leftovers()
-            self._report()
+            for held, labels in self._end():
+                for name in LABEL_FIELDS:
+                    self.add_field(held, name, labels.get(name) if labels else None)
+                yield held
 
-    def _feed(self, record, time):
-        event = {}
+    # -- what both record paths share: records in, (record, labels or None) out -------------------
+
+    def _event(self, record):
+        """The core's event for a dict record, or None when it cannot be read."""
         try:
-            event = acl_event(record)
+            return acl_event(record)
+        except Exception:  # a bad record must not fail the search: it goes on without labels
+            return None
+
+    def _take(self, record, event, time):
+        """Feed one record (``event``: the core's event or None, ``time``: its _time value) and
+        return the (record, labels) pairs that became final."""
+        time = epoch(time)
+        if time is None:
+            time = self._last_time
+            if time is None:
+                self._untimed.append((record, event))
+                return []
+        else:
+            self._last_time = time
+        out = []
+        for waiting in self._untimed:
+            out += self._feed(*waiting, time)
+        self._untimed.clear()
+        out += self._feed(record, event, time)
+        return self._labelled(out)
+
+    def _end(self):
+        """The rest of the (record, labels) pairs, at the end of the search."""
+        out = self._labelled(self._finish())
+        out += self._leftovers()
+        self._report()
+        return out
+
+    def _feed(self, record, event, time):
+        try:
+            if event is None:
+                raise ValueError("unreadable record")
             self._held[id(event)] = record
             return self._classifier.feed(event, time)
         except Exception:  # a bad record must not fail the search: it goes on without labels
             self._failures += 1
-            self._held.pop(id(event), None)
+            if event is not None:
+                self._held.pop(id(event), None)
             stand_in = {}   # an event with no fields keeps the record's place in the stream
             self._failed[id(stand_in)] = stand_in
             self._held[id(stand_in)] = record
@@ -126,8 +203,8 @@ class BackscatterCommand(StreamingCommand):
 
     def _finish(self):
         out = []
-        for record in self._untimed:            # no readable _time in the whole stream: read them together
-            out += self._feed(record, 0.0)
+        for record, event in self._untimed:     # no readable _time in the whole stream: read them together
+            out += self._feed(record, event, 0.0)
         self._untimed.clear()
         try:
             out += self._classifier.finish()
@@ -136,26 +213,106 @@ class BackscatterCommand(StreamingCommand):
         return out
 
     def _labelled(self, pairs):
-        """The records of (event, labels) pairs, with their labels (none for a failed record)."""
+        """(record, labels) for the classifier's (event, labels) pairs (None for a failed record)."""
         held = self._held
+        out = []
         for event, labels in pairs:
             record = held.pop(id(event), None)
             if record is None:
                 continue
             if self._failed.pop(id(event), None) is not None:
                 labels = None
-            for name in LABEL_FIELDS:
-                self.add_field(record, name, labels.get(name) if labels else None)
-            yield record
+            out.append((record, labels))
+        return out
 
     def _leftovers(self):
         """At the end: records the classifier lost after a failure, unlabelled, in arrival order."""
         held, self._held = self._held, {}
         self._failed.clear()
-        for record in held.values():
-            for name in LABEL_FIELDS:
-                self.add_field(record, name, None)
-            yield record
+        return [(record, None) for record in held.values()]
+
+    # -- the fast record path (SCP v2), in the manner of aclparse's ------------------------------
+
+    def _execute_chunk_v2(self, process, chunk):
+        """Process one ``execute`` chunk: overrides splunklib's dict-per-record loop.
+
+        A record is read for its ``_time`` and aclparse cells only (``csvscan``), held as its CSV
+        text, and sent out as that text plus the ``bs_`` cells. We fill the record writer's buffer
+        (a new StringIO each chunk, as aclparse does); splunklib sends it with the chunk's messages.
+        """
+        writer = self._record_writer
+        if not isinstance(getattr(writer, "_buffer", None), StringIO):
+            return super()._execute_chunk_v2(process, chunk)  # a splunklib we don't know
+        writer._buffer = buffer = StringIO()
+        out = []
+        body = chunk[1]
+        if body:
+            columns, rows = self._rows(body)
+            for name in columns:                    # the reply's columns: every one seen so far
+                if name not in self._seen:
+                    self._seen.add(name)
+                    self._columns.append(name)
+            take = self._take
+            for text, event in rows:
+                out += take(_Row(columns, text), event, event.pop("_time", None))
+        if self._finished:
+            out += self._end()
+        if out:
+            buffer.write(self._reply(out))
+
+    def _rows(self, body):
+        """A body's header (a tuple) and its records as (CSV text, the core's event with the
+        record's ``_time`` added). A multivalue cell gives its first line, as ``one`` does."""
+        header_end = body.find("\n") + 1 or len(body)
+        first = body[:header_end].rstrip("\r\n")
+        if '"' not in first:                        # splunkd's header: plain names
+            columns = tuple(first.split(","))
+            order = [i for i, name in enumerate(columns) if name in _READ]
+            matches = scan(body, header_end, len(columns), order, whole=True)
+            if matches is not None:
+                names = [columns[i] for i in order]
+                return columns, [
+                    (groups[0], {name: (cell if cell[0] != '"' else _first(cell))
+                                 for name, cell in zip(names, groups[1:]) if cell})
+                    for groups in map(Match.groups, matches)]
+        # anything else: csv.reader, each record re-written as CSV (ragged ones padded or cut)
+        table = _read_rows(body)
+        if not table:
+            return (), []
+        columns = tuple(table[0])
+        width = len(columns)
+        rows = []
+        for row in table[1:]:
+            row = (row + [""] * width)[:width]
+            rows.append((_csv_line(row), {name: cell.split("\n", 1)[0]
+                                          for name, cell in zip(columns, row) if cell and name in _READ}))
+        return columns, rows
+
+    def _reply(self, pairs):
+        """The reply body for (record, labels) pairs: the columns seen so far and the labels."""
+        columns = self._columns
+        lines = [_csv_line(columns + list(LABEL_FIELDS)) + "\n"]
+        pads = {}                                   # id(a record's header) -> its padding, or None
+        for row, labels in pairs:
+            cells = ",".join(csv_cell(labels.get(name) or "") for name in LABEL_FIELDS) if labels else ",,"
+            key = id(row.columns)
+            pad = pads.get(key, "")
+            if pad == "":
+                pad = pads[key] = self._padding(row.columns)
+            if pad is not None:                     # its columns come first: pad, then the labels
+                lines.append(f"{row.text}{pad},{cells}\n")
+                continue
+            values = dict(zip(row.columns, next(iter(_read_rows(row.text)), [])))
+            lines.append(_csv_line([values.get(name, "") for name in columns]) + f",{cells}\n")
+        return "".join(lines)
+
+    def _padding(self, header):
+        """The commas that align a record of ``header`` to the reply's columns, or None when its
+        columns are not their first ones (it is re-written by name)."""
+        n = len(header)
+        if tuple(self._columns[:n]) != header:
+            return None
+        return "," * (len(self._columns) - n)
 
     def _report(self):
         if self._failures:

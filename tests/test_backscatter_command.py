@@ -281,3 +281,40 @@ def test_a_record_the_classifier_fails_on_passes_through_unlabelled(repo, parsed
     messages = command._record_writer._inspector["messages"]
     assert messages == [
         ("WARN", "backscatter could not label 1 record(s); they were passed through without bs_ fields")]
+
+
+# -- the fast record path: records kept as CSV text -------------------------------------------------
+
+def test_columns_that_change_between_chunks_stay_with_their_records(parsed):
+    """Held records leave in later chunks than they came, under a header of every column seen so
+    far: each keeps its own values, a column it lacks is empty, and every chunk names its columns."""
+    records = [dict(r, only_first="x") for r in parsed[:30]]
+    records += [{"zz": str(n), **{k: v for k, v in r.items() if k != "host"}} for n, r in enumerate(parsed[30:60])]
+    records += parsed[60:]
+    result = label(records, sizes=(30, 30))
+    want = by_raw(label(parsed, sizes=()).records)
+    out = result.records
+    assert [r["_raw"] for r in out] == [r["_raw"] for r in records]
+    assert by_raw(out) == want
+    for got, sent in zip(out, records):
+        assert {k: v for k, v in got.items() if v and k not in LABEL_FIELDS} == \
+            {k: v for k, v in sent.items() if v}
+    for chunk in result.chunks:
+        assert all(set(LABEL_FIELDS) <= set(chunk.header) for _ in chunk.rows)
+        assert len(chunk.header) == len(set(chunk.header))
+
+
+@pytest.mark.parametrize("python", PYTHONS, ids=lambda p: "current" if p is None else "py39")
+def test_bodies_the_scanner_does_not_read_give_the_same_labels(parsed, python):
+    """A quoted header name, a ragged record, a NUL and labels already there: csv.reader's path."""
+    want = by_raw(label(parsed, sizes=()).records)
+    body = scp.records_to_csv([dict(r, bs_label="old") for r in parsed])
+    head, rest = body.split("\n", 1)
+    odd = f'{head},"quoted name"\n' + rest.replace("\n", ",q\n", 3)
+    odd = odd.replace("list", "li\0st", 1)
+    result = scp.run_command("backscatter", [], [odd], python=python)
+    assert_ok(result)
+    out = result.records
+    assert len(out) == len(parsed)
+    assert by_raw([dict(r, _raw=r["_raw"].replace("\0", "")) for r in out]) == want
+    assert result.chunks[-1].header.count("bs_label") == 1

@@ -1,0 +1,54 @@
+"""Reading splunkd's CSV bodies without a list of cells per record: the search commands' shared scanner.
+
+One regex pass over a chunk's body gives each record's CSV text and the few cells a command reads,
+so a record can go out as its own text with cells appended. Nothing here knows about the domain.
+"""
+import re
+import sys
+
+# Python < 3.11's csv.reader refuses NUL bytes ("line contains NUL"); such a chunk has its NULs
+# swapped for a character it does not contain, and swapped back on the way out.
+NUL_SAFE_CSV = sys.version_info >= (3, 11)
+NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
+
+# One CSV record exactly as csv.reader reads it with CsvDialect, for the bodies splunkd writes:
+# every cell plain (no quote, comma or line break; a quote may follow its first character) or
+# quoted (a doubled quote inside stands for one; commas and line breaks are literal), and the
+# record ended by "\n", "\r\n" or the body's end. Anything else (an empty line, a bare "\r", a
+# quoted cell with text after its closing quote, a ragged record) does not match.
+_PLAIN = r'[^",\r\n][^,\r\n]*'
+_INSIDE = r'[^"]*(?:""[^"]*)*'             # what is between a quoted cell's quotes
+_QUOTED = f'"{_INSIDE}"'
+
+
+def record_regex(width, at, whole=False):
+    """A regex for a record of ``width`` cells: group 1 is its text without the line end, and
+    each cell of the indexes ``at`` (in increasing order) two groups after it: a quoted cell's
+    inside (still with doubled quotes), or a plain or empty cell. With ``whole``, one group per
+    cell instead: the cell as written (``value`` reads it). re's own cache keeps it compiled for
+    the next chunk."""
+    cells = [f"(?:{_QUOTED}|{_PLAIN}|)"] * width
+    for i in at:
+        cells[i] = f"({_QUOTED}|{_PLAIN}|)" if whole else f'(?:"({_INSIDE})"|({_PLAIN}|))'
+    return re.compile(r"(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
+
+
+def scan(body, header_end, width, at, whole=False):
+    """The matches of ``record_regex(width, at, whole)`` for every record after the header, or
+    None when a record does not match (csv.reader must read the body)."""
+    matches = list(iter(record_regex(width, at, whole).scanner(body, header_end).match, None))
+    if (matches[-1].end() if matches else header_end) != len(body):
+        return None
+    return matches
+
+
+def value(text):
+    """A cell's value from its text as written (``whole``)."""
+    return text[1:-1].replace('""', '"') if text[:1] == '"' else text
+
+
+def csv_cell(value):
+    """``value`` (a str) as one CSV cell."""
+    if '"' in value or "," in value or "\n" in value or "\r" in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
