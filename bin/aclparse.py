@@ -30,7 +30,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from csvscan import NUL_SAFE_CSV, NUL_STAND_INS, scan  # noqa: E402
+from csvscan import nul_stand_in, scan  # noqa: E402
 from splunklib.searchcommands import (  # noqa: E402
     Configuration,
     Option,
@@ -43,9 +43,6 @@ from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 from acltrace.fields import FIELDS  # noqa: E402
 from acltrace.parser import parse_event  # noqa: E402
 
-# splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0). A chunk that still
-# fails to read is passed back whole (see _execute_chunk_v2).
-csv.field_size_limit(2**31 - 1)
 
 class _Appender:
     """A file for csv.writer that appends what it writes to a list."""
@@ -145,9 +142,8 @@ class AclParseCommand(StreamingCommand):
         appended. A record that gains nothing (the usual case) or only new columns goes out as
         its own CSV text plus the new cells; only a record whose existing columns change (or a
         malformed one) is re-serialised, through csv.writer."""
-        stand_in = None
-        if not NUL_SAFE_CSV and "\0" in body:
-            stand_in = next(c for c in NUL_STAND_INS if c not in body)
+        stand_in = nul_stand_in(body)
+        if stand_in is not None:
             body = body.replace("\0", stand_in)
         text = self._scan_records(body)
         if text is None:                    # not plain enough for the scanner: read it all as CSV

@@ -44,7 +44,7 @@ from re import Match
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from csvscan import NUL_SAFE_CSV, NUL_STAND_INS, csv_cell, scan, value  # noqa: E402
+from csvscan import csv_cell, nul_stand_in, scan, value  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
@@ -57,7 +57,6 @@ MAX_WINDOW = 86400.0
 _READ = ("_time", *FIELDS)          # the only cells the fast path reads
 _OURS = frozenset(LABEL_FIELDS + tuple("__mv_" + name for name in LABEL_FIELDS))
 
-csv.field_size_limit(2**31 - 1)     # an event may be bigger than splunklib's 10 MB per cell
 
 
 class _Row:
@@ -73,9 +72,8 @@ class _Row:
 
 def _read_rows(text):
     """The rows csv.reader reads from ``text`` (NULs allowed on any Python)."""
-    stand_in = None
-    if not NUL_SAFE_CSV and "\0" in text:
-        stand_in = next(c for c in NUL_STAND_INS if c not in text)
+    stand_in = nul_stand_in(text)
+    if stand_in is not None:
         text = text.replace("\0", stand_in)
     rows = csv.reader(StringIO(text, newline=""), dialect=CsvDialect)
     if stand_in is None:

@@ -3,13 +3,25 @@
 One regex pass over a chunk's body gives each record's CSV text and the few cells a command reads,
 so a record can go out as its own text with cells appended. Nothing here knows about the domain.
 """
+import csv
 import re
 import sys
+from typing import Optional
+
+# splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0).
+csv.field_size_limit(2**31 - 1)
 
 # Python < 3.11's csv.reader refuses NUL bytes ("line contains NUL"); such a chunk has its NULs
 # swapped for a character it does not contain, and swapped back on the way out.
-NUL_SAFE_CSV = sys.version_info >= (3, 11)
-NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
+_NUL_SAFE_CSV = sys.version_info >= (3, 11)
+_NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
+
+
+def nul_stand_in(text: str) -> Optional[str]:
+    """The character to swap for NUL in ``text`` before csv.reader sees it, or None when none is needed."""
+    if _NUL_SAFE_CSV or "\0" not in text:
+        return None
+    return next(c for c in _NUL_STAND_INS if c not in text)
 
 # One CSV record exactly as csv.reader reads it with CsvDialect, for the bodies splunkd writes:
 # every cell plain (no quote, comma or line break; a quote may follow its first character) or
