@@ -1,0 +1,183 @@
+"""Terminal captures split into (device, command, output) sections, with the command recognised.
+
+An admin's capture is what the terminal showed: each command's output follows its prompt line
+(``core-sw1#show mac address-table``, ``core-sw1>sh ip arp``, ``sw(config)#``, Junos
+``admin@sw3> show ethernet-switching table``, Comware/Huawei ``<HP-5130>display mac-address`` or
+``[HP-5130]display ...``), several devices and commands in one file. Paging junk (``--More--`` and the
+backspaces, spaces and escape sequences that erase it), CR line ends and unreadable lines are removed.
+Text with no prompt at all is one section whose device and command are unknown.
+
+Commands may be abbreviated as the device allows (``sh mac add``, ``show cdp nei det``);
+:func:`recognise` maps them to a table kind (``mac``, ``arp``, ``neighbors``) and to the
+command string ntc-templates' index is matched against.
+"""
+import re
+from typing import NamedTuple, Optional
+
+MAC, ARP, NEIGHBORS = "mac", "arp", "neighbors"
+
+# Every command a table can come from, most specific first where abbreviations tie.
+COMMANDS = (
+    ("show mac address-table", MAC),
+    ("show mac-address-table", MAC),
+    ("show mac-address", MAC),
+    ("show ethernet-switching table", MAC),
+    ("show fdb", MAC),
+    ("show l2vpn mac-learning mac all location", MAC),
+    ("display mac-address", MAC),
+    ("show ip arp detail", ARP),
+    ("show ip arp", ARP),
+    ("show arp no-resolve", ARP),
+    ("show arp detail", ARP),
+    ("show arp all-vrfs", ARP),
+    ("show arp", ARP),
+    ("show iparp", ARP),
+    ("display arp brief", ARP),
+    ("display arp all", ARP),
+    ("display arp", ARP),
+    ("show cdp neighbors detail", NEIGHBORS),
+    ("show cdp neighbors", NEIGHBORS),
+    ("show lldp neighbors detail", NEIGHBORS),
+    ("show lldp neighbors-info detail", NEIGHBORS),
+    ("show lldp neighbor-info detail", NEIGHBORS),
+    ("show lldp neighbors", NEIGHBORS),
+    ("show lldp info remote-device", NEIGHBORS),
+    ("show lldp remote-system", NEIGHBORS),
+    ("display lldp neighbor-information verbose", NEIGHBORS),
+    ("display lldp neighbor-information list", NEIGHBORS),
+    ("display lldp neighbor", NEIGHBORS),
+)
+_COMMAND_WORDS = tuple((tuple(cmd.split()), cmd, kind) for cmd, kind in COMMANDS)
+_DETAIL = "detail"
+
+
+class Command(NamedTuple):
+    kind: str      # mac, arp or neighbors
+    name: str      # the full command, e.g. "show mac address-table"
+    lookup: str    # the full command and its arguments, for ntc-templates' index
+
+
+class Section(NamedTuple):
+    device: Optional[str]       # from the prompt; None when there was none
+    typed: Optional[str]        # the command as typed; None for a bare output
+    text: str                   # the output, cleaned
+    line: int                   # 1-based line of the prompt (or of the first output line)
+    vendor_hint: Optional[str]  # "junos" or "comware/huawei" when the prompt's style tells
+
+
+def recognise(typed: str) -> Optional[Command]:
+    """The table command ``typed`` abbreviates (``sh mac add vlan 10``), or None."""
+    words = typed.split("|")[0].lower().split()
+    best = None
+    for full, name, kind in _COMMAND_WORDS:
+        if len(words) < len(full) or not all(w and f.startswith(w) for w, f in zip(words, full)):
+            continue
+        exact = sum(w == f for w, f in zip(words, full))
+        if best is None or (len(full), exact) > (len(best[0]), best[1]):
+            best = (full, exact, name, kind)
+    if best is None:
+        return None
+    full, _, name, kind = best
+    args = words[len(full):]
+    # IOS puts an interface before "detail": show cdp neighbors Gi1/0/1 detail
+    if args and len(args[-1]) >= 3 and _DETAIL.startswith(args[-1]) and (name + " " + _DETAIL) in dict(COMMANDS):
+        name, args = name + " " + _DETAIL, args[:-1]
+    return Command(kind, name, " ".join([name] + args))
+
+
+# host#cmd, host>cmd, host(config-if)#cmd, user@host> cmd
+_PROMPT = re.compile(r"(?:(?P<user>[\w.-]+)@)?(?P<host>[A-Za-z0-9][\w.:/-]*)(?:\([\w.-]+\))?[#>] ?(?P<cmd>.*)\Z")
+# <host>cmd, [host]cmd, [~host]cmd (Comware, Huawei)
+_VRP_PROMPT = re.compile(r"[<\[]~?\*?(?P<host>[A-Za-z0-9][\w.:/-]*)[>\]] ?(?P<cmd>.*)\Z")
+_VERBS = re.compile(r"(?:sh|sho|show|di|dis|disp|displ|display|ter|term|terminal|en|enable|conf|configure|exit)\b",
+                    re.IGNORECASE)
+
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][A-Za-z0-9]|[=>78])")
+_MORE = re.compile(
+    r"[ \t]*(?:-- ?MORE ?--, next page.*?Control-C|<?-{2,} ?\(?more\b[^-\n]*-{2,}>?|\(more\))[ \t]?", re.IGNORECASE)
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]")
+
+
+def _overstrike(line: str) -> str:
+    """What a terminal shows for ``line``: backspace moves left, CR returns, later text overwrites."""
+    cells: list = []
+    col = 0
+    for ch in line:
+        if ch == "\b":
+            col = max(0, col - 1)
+        elif ch == "\r":
+            col = 0
+        else:
+            if col < len(cells):
+                cells[col] = ch
+            else:
+                cells.append(ch)
+            col += 1
+    return "".join(cells)
+
+
+def clean_lines(text: str):
+    """The capture's lines as shown, without paging junk; also the count of unreadable lines dropped."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    out = []
+    dropped = 0
+    for line in text.split("\n"):
+        if "\b" in line or "\r" in line:
+            line = _overstrike(line.rstrip("\r"))
+        if "ore" in line or "ORE" in line:
+            stripped = _MORE.sub("", line)
+            if stripped != line and not stripped.strip():
+                continue
+            line = stripped
+        if _UNREADABLE.search(line):
+            dropped += 1
+            continue
+        out.append(line)
+    return out, dropped
+
+
+def _prompt(line: str):
+    """(device, typed command, vendor hint) when ``line`` is a prompt line, else None."""
+    m = _VRP_PROMPT.match(line)
+    hint = "comware/huawei"
+    if not m:
+        m = _PROMPT.match(line)
+        hint = "junos" if m and m.group("user") else None
+    if not m:
+        return None
+    cmd = m.group("cmd").strip()
+    if cmd and not _VERBS.match(cmd):
+        return None
+    return m.group("host"), cmd, hint
+
+
+def _trim(lines: list) -> str:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end]) + "\n" if end > start else ""
+
+
+def split_capture(text: str, device: Optional[str] = None):
+    """(sections, unreadable line count) of a capture; ``device`` names a capture with no prompt."""
+    lines, dropped = clean_lines(text)
+    sections = []
+    current = (device, None, 1, None)
+    body: list = []
+    for number, line in enumerate(lines, 1):
+        prompt = _prompt(line) if line[:1].strip() else None
+        if prompt is None:
+            if line.startswith("{master") or line.startswith("{backup") or line.startswith("{primary"):
+                continue  # Junos routing-engine banner before a prompt
+            body.append(line)
+            continue
+        if body or current[1] is not None:
+            sections.append(Section(current[0], current[1], _trim(body), current[2], current[3]))
+        current = (prompt[0], prompt[1], number, prompt[2])
+        body = []
+    if body or current[1] is not None:
+        sections.append(Section(current[0], current[1], _trim(body), current[2], current[3]))
+    return [s for s in sections if s.text or s.typed], dropped
