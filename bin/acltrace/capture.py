@@ -12,6 +12,7 @@ Commands may be abbreviated as the device allows (``sh mac add``, ``show cdp nei
 command string ntc-templates' index is matched against.
 """
 import re
+import textwrap
 from typing import NamedTuple, Optional
 
 MAC, ARP, NEIGHBORS = "mac", "arp", "neighbors"
@@ -68,6 +69,8 @@ class Section(NamedTuple):
 def recognise(typed: str) -> Optional[Command]:
     """The table command ``typed`` abbreviates (``sh mac add vlan 10``), or None."""
     words = typed.split("|")[0].lower().split()
+    if words[:1] == ["do"]:  # show from configuration mode
+        words = words[1:]
     best = None
     for full, name, kind in _COMMAND_WORDS:
         if len(words) < len(full) or not all(w and f.startswith(w) for w, f in zip(words, full)):
@@ -89,7 +92,7 @@ def recognise(typed: str) -> Optional[Command]:
 _PROMPT = re.compile(r"(?:(?P<user>[\w.-]+)@)?(?P<host>[A-Za-z0-9][\w.:/-]*)(?:\([\w.-]+\))?[#>] ?(?P<cmd>.*)\Z")
 # <host>cmd, [host]cmd, [~host]cmd (Comware, Huawei)
 _VRP_PROMPT = re.compile(r"[<\[]~?\*?(?P<host>[A-Za-z0-9][\w.:/-]*)[>\]] ?(?P<cmd>.*)\Z")
-_VERBS = re.compile(r"(?:sh|sho|show|di|dis|disp|displ|display|ter|term|terminal|en|enable|conf|configure|exit)\b",
+_VERBS = re.compile(r"(?:do|sh|sho|show|di|dis|disp|displ|display|ter|term|terminal|en|enable|conf|configure|exit)\b",
                     re.IGNORECASE)
 
 _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][A-Za-z0-9]|[=>78])")
@@ -147,7 +150,7 @@ def _prompt(line: str):
     if not m:
         return None
     cmd = m.group("cmd").strip()
-    if cmd and not _VERBS.match(cmd):
+    if (cmd or line[:1].isspace()) and not _VERBS.match(cmd):
         return None
     return m.group("host"), cmd, hint
 
@@ -158,7 +161,8 @@ def _trim(lines: list) -> str:
         start += 1
     while end > start and not lines[end - 1].strip():
         end -= 1
-    return "\n".join(lines[start:end]) + "\n" if end > start else ""
+    # Output pasted from a document or a string literal can be indented as a whole.
+    return textwrap.dedent("\n".join(lines[start:end]) + "\n") if end > start else ""
 
 
 def split_capture(text: str, device: Optional[str] = None):
@@ -168,7 +172,9 @@ def split_capture(text: str, device: Optional[str] = None):
     current = (device, None, 1, None)
     body: list = []
     for number, line in enumerate(lines, 1):
-        prompt = _prompt(line) if line[:1].strip() else None
+        prompt = _prompt(line.lstrip())
+        if prompt is None and not body and current[1] is None and recognise(line):
+            prompt = (current[0], line.strip(), None)  # the command echoed above a bare output
         if prompt is None:
             if line.startswith("{master") or line.startswith("{backup") or line.startswith("{primary"):
                 continue  # Junos routing-engine banner before a prompt

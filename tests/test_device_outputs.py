@@ -1,0 +1,277 @@
+"""Peer suite for acltrace.showparse: every MAC/ARP/CDP/LLDP sample in shared/corpus/device_outputs.
+
+ntc-templates' samples (``.raw`` + ``.yml``) and genieparser's (``_output.txt`` + ``_expected.json``)
+are parsed with ``parse_capture`` and compared with the expected records put into our row schema
+(MACs and interface names normalised the same way). Rows are compared as sorted lists without
+``switch``/``device`` (the samples' prompts name devices the expected records do not).
+"""
+import json
+import pathlib
+
+import pytest
+import yaml
+from conftest import CORPUS
+
+from acltrace import capture, ifname, showparse
+
+OUTPUTS = CORPUS / "device_outputs"
+ALLOWLIST = json.loads((pathlib.Path(__file__).parent / "device_outputs_allowlist.json").read_text())
+
+
+def _sorted(rows, fields=None):
+    fields = fields or sorted({k for r in rows for k in r} - {"switch", "device"})
+    return sorted(tuple(r.get(f, "") for f in fields) for r in rows), fields
+
+
+def _check(sample_id, got, want, fields=None):
+    if sample_id in ALLOWLIST:
+        pytest.xfail(ALLOWLIST[sample_id])
+    want_rows, fields = _sorted(want, fields)
+    got_rows, _ = _sorted(got, fields)
+    assert got_rows == want_rows
+
+
+# --- ntc-templates --------------------------------------------------------------------------------
+
+def _ntc_samples():
+    for raw in sorted(OUTPUTS.glob("*/*/*.raw")):
+        yield pytest.param(raw, id=f"ntc/{raw.parent.parent.name}/{raw.parent.name}/{raw.stem}")
+
+
+def _ntc_record(record):
+    # ntc's yml writes a List value's None as the text "None"
+    return {k: [p for p in v if p != "None"] if isinstance(v, list) else v for k, v in record.items()}
+
+
+@pytest.mark.parametrize("raw", list(_ntc_samples()))
+def test_ntc_sample(raw):
+    platform, command = raw.parent.parent.name, raw.parent.name.replace("_", " ")
+    cmd = capture.recognise(command)
+    assert cmd, command
+    expected = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"] or []
+    want = showparse.to_rows(cmd.kind, [_ntc_record(r) for r in expected], "", platform, cmd.name)
+    tables = showparse.parse_capture(raw.read_bytes().decode("utf-8"), platform=platform, command=command)
+    assert not tables.problems
+    _check(f"ntc/{platform}/{raw.parent.name}/{raw.stem}", getattr(tables, cmd.kind), want)
+
+
+# --- genieparser ----------------------------------------------------------------------------------
+
+GENIE_PLATFORM = {"ios": "cisco_ios", "iosxe": "cisco_ios", "nxos": "cisco_nxos", "iosxr": "cisco_xr",
+                  "junos": "juniper_junos", "asa": "cisco_asa"}
+GENIE_COMMAND = {
+    "ShowArp": "show arp", "ShowIpArp": "show ip arp", "ShowArpDetail": "show arp detail",
+    "ShowIpArpDetailVrfAll": "show ip arp detail vrf all", "ShowArpNoResolve": "show arp no-resolve",
+    "ShowCdpNeighbors": "show cdp neighbors", "ShowCdpNeighborsDetail": "show cdp neighbors detail",
+    "ShowLldpNeighbors": "show lldp neighbors", "ShowLldpNeighborsDetail": "show lldp neighbors detail",
+    "ShowLldpNeighborDetail": "show lldp neighbors detail", "ShowMacAddressTable": "show mac address-table",
+}
+
+
+def _genie_arp(data, os_name, platform):
+    if os_name == "junos":
+        entries = data.get("arp-table-information", {}).get("arp-table-entry", [])
+        return [{"ip": e["ip-address"], "mac": showparse.normal_mac(e["mac-address"]),
+                 "interface": showparse.canonical(e["interface-name"], platform)} for e in entries], \
+            ["ip", "mac", "interface"]
+    interfaces = data if os_name == "asa" else data.get("interfaces", {})
+    rows = []
+    for intf, body in interfaces.items():
+        for n in body.get("ipv4", {}).get("neighbors", {}).values():
+            mac = showparse.normal_mac(n["link_layer_address"])
+            if mac:
+                rows.append({"ip": n["ip"], "mac": mac, "interface": showparse.canonical(intf, platform),
+                             "age": n.get("age", "")})
+    return rows, ["ip", "mac", "interface", "age"]
+
+
+def _genie_mac(data, platform):
+    rows = []
+    for vlan, vbody in data.get("mac_table", {}).get("vlans", {}).items():
+        for mac, mbody in vbody.get("mac_addresses", {}).items():
+            for intf, ibody in mbody.get("interfaces", {}).items():
+                if showparse._NOT_A_PORT.match(intf):
+                    continue
+                rows.append({"mac": showparse.normal_mac(mac), "port": showparse.canonical(intf, platform),
+                             "vlan": vlan, "type": (ibody.get("entry_type") or ibody.get("mac_type", "")).lower()})
+    return rows, ["mac", "port", "vlan", "type"]
+
+
+def _genie_cdp(data, platform, detail):
+    entries = (data if detail else data.get("cdp", {})).get("index", {}).values()
+    rows = []
+    for e in entries:
+        caps = e.get("capabilities" if detail else "capability", "")
+        rows.append({"port": showparse.canonical(e.get("local_interface", ""), platform),
+                     "neighbor": showparse.neighbor_name(e.get("device_id", "")),
+                     "neighbor_port": showparse.canonical(e.get("port_id", ""), platform),
+                     "capabilities": showparse.normal_capabilities(caps, "cdp"),
+                     "platform": e.get("platform", "").strip()})
+    return rows, ["port", "neighbor", "neighbor_port", "capabilities", "platform"]
+
+
+def _genie_lldp(data, platform):
+    rows = []
+    for intf, ibody in data.get("interfaces", {}).items():
+        for port_id, pbody in ibody.get("port_id", {}).items():
+            for name, n in pbody.get("neighbors", {}).items():
+                port = showparse.neighbor_port(port_id, n.get("port_description", ""))
+                rows.append({"port": showparse.canonical(intf, platform), "neighbor": name.strip(),
+                             "neighbor_port": showparse.canonical(port, platform)})
+    return rows, ["port", "neighbor", "neighbor_port"]
+
+
+def _genie_samples():
+    for out in sorted((OUTPUTS / "genie").glob("*/*/*_output.txt")):
+        os_name, parser = out.parent.parent.name, out.parent.name
+        yield pytest.param(out, id="genie/{}/{}/{}".format(os_name, parser, out.name[:-len("_output.txt")]))
+
+
+@pytest.mark.parametrize("out", list(_genie_samples()))
+def test_genie_sample(out):
+    os_name, parser = out.parent.parent.name, out.parent.name
+    platform, command = GENIE_PLATFORM[os_name], GENIE_COMMAND[parser]
+    data = json.loads(out.with_name(out.name.replace("_output.txt", "_expected.json")).read_text(encoding="utf-8"))
+    kind = capture.recognise(command).kind
+    if kind == capture.ARP:
+        want, fields = _genie_arp(data, os_name, platform)
+    elif kind == capture.MAC:
+        want, fields = _genie_mac(data, platform)
+    elif "cdp" in command:
+        want, fields = _genie_cdp(data, platform, "detail" in command)
+    else:
+        want, fields = _genie_lldp(data, platform)
+    tables = showparse.parse_capture(out.read_bytes().decode("utf-8"), platform=platform, command=command)
+    sample_id = "genie/{}/{}/{}".format(os_name, parser, out.name[:-len("_output.txt")])
+    if sample_id not in ALLOWLIST:
+        assert not tables.problems
+    _check(sample_id, getattr(tables, kind), want, fields)
+
+
+# --- captures, junk and normalisation -------------------------------------------------------------
+
+CAPTURES = pathlib.Path(__file__).parent / "data" / "captures"
+
+
+def test_multi_device_capture_with_paging_junk_crlf_and_footer():
+    tables = showparse.parse_capture((CAPTURES / "multi.txt").read_bytes().decode())
+    assert tables.problems == []
+    assert [(r["switch"], r["mac"], r["port"], r["vlan"]) for r in tables.mac] == [
+        ("core-sw1", "00:10:0d:e0:e2:89", "GigabitEthernet1/0/24", "10"),
+        ("core-sw1", "b8:d6:f6:ff:73:90", "GigabitEthernet1/0/1", "10"),
+        ("core-sw1", "00:11:22:33:44:55", "Port-channel1", "20"),   # after --More-- and its backspaces
+        ("core-sw1", "00:11:22:33:66:77", "TenGigabitEthernet1/1/1", "20"),
+        ("sw3", "00:10:0d:e0:e2:90", "ge-0/0/1.0", "100"),         # Junos user@host> prompt
+    ]
+    assert [(r["ip"], r["mac"], r["interface"]) for r in tables.arp] == [
+        ("10.1.10.1", "00:11:22:33:aa:bb", "Vlan10"), ("10.1.10.23", "00:10:0d:e0:e2:89", "Vlan10")]
+    assert tables.neighbors == [{
+        "switch": "core-sw1", "port": "TenGigabitEthernet1/1/1", "neighbor": "acc-sw2.example.com",
+        "neighbor_port": "GigabitEthernet0/1", "capabilities": "switch igmp", "platform": "cisco WS-C2960-24TT-L",
+        "neighbor_ip": "10.1.1.2", "protocol": "cdp"}]
+
+
+@pytest.mark.parametrize("typed, kind, name", [
+    ("sh mac add", "mac", "show mac address-table"),
+    ("show mac address-table vlan 10", "mac", "show mac address-table"),
+    ("show mac-address", "mac", "show mac-address"),
+    ("sh ip arp", "arp", "show ip arp"),
+    ("show cdp nei det", "neighbors", "show cdp neighbors detail"),
+    ("show cdp neighbors Gi1/0/1 detail", "neighbors", "show cdp neighbors detail"),
+    ("sh lldp neighbors detail", "neighbors", "show lldp neighbors detail"),
+    ("dis mac-address", "mac", "display mac-address"),
+    ("show ethernet-switching table", "mac", "show ethernet-switching table"),
+    ("show ip arp | include Vlan10", "arp", "show ip arp"),
+])
+def test_abbreviated_commands(typed, kind, name):
+    cmd = capture.recognise(typed)
+    assert (cmd.kind, cmd.name) == (kind, name)
+
+
+def test_prompts():
+    text = "<HP-5130>display mac-address\nsw(config)#do show ip arp\nsw4# show mac-address-table\nR1>term len 0\n"
+    sections, _ = capture.split_capture(text)
+    assert [(s.device, s.typed, s.vendor_hint) for s in sections] == [
+        ("HP-5130", "display mac-address", "comware/huawei"), ("sw", "do show ip arp", None),
+        ("sw4", "show mac-address-table", None),
+        ("R1", "term len 0", None)]
+
+
+IOS_MAC = """Vlan    Mac Address       Type        Ports
+----    -----------       --------    -----
+  10    0010.0de0.e289    DYNAMIC     Gi1/0/24
+Total Mac Addresses for this criterion: 1
+"""
+
+
+def test_bare_output_platform_detected_and_overridden():
+    found = showparse.parse_capture(IOS_MAC, device="acc-sw9")
+    assert found.mac == [{"mac": "00:10:0d:e0:e2:89", "switch": "acc-sw9", "port": "GigabitEthernet1/0/24",
+                          "vlan": "10", "type": "dynamic"}]
+    forced = showparse.parse_capture(IOS_MAC, platform="juniper_junos", command="show ethernet-switching table")
+    assert forced.mac == [] and forced.problems
+
+
+def test_malformed_and_binary_junk_spoil_only_their_own_section():
+    text = ("sw1#show mac address-table\n" + IOS_MAC
+            + "sw1#show cdp neighbors\n\x00\x01\x02\xff garbage \x00\n"
+            + "sw1#show ip arp\nthis is not an arp table\n at all\n"
+            + "sw1#show running-config\nhostname sw1\n"
+            + "sw2#sh mac add\n" + IOS_MAC.replace("DYNAMIC ", "DYNAMIC\x00"))
+    tables = showparse.parse_capture(text)
+    assert [r["switch"] for r in tables.mac] == ["sw1"]
+    assert any("unreadable" in p for p in tables.problems)
+    assert any("show running-config" in p for p in tables.problems)
+    assert tables.arp == [] and tables.neighbors == []
+
+
+def test_binary_file(tmp_path):
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 20)
+    missing = tmp_path / "missing.txt"
+    tables = showparse.parse_files([junk, missing, CAPTURES / "multi.txt"])
+    assert len(tables.mac) == 5 and len(tables.problems) >= 2
+
+
+@pytest.mark.parametrize("name, platform, want", [
+    ("Gi1/0/24", None, "GigabitEthernet1/0/24"), ("Gig 1/0/24", None, "GigabitEthernet1/0/24"),
+    ("gi1/0/24", None, "GigabitEthernet1/0/24"), ("GigabitEthernet1/0/24", None, "GigabitEthernet1/0/24"),
+    ("Fa0/7", None, "FastEthernet0/7"), ("Te1/1/1", None, "TenGigabitEthernet1/1/1"),
+    ("Twe1/0/1", None, "TwentyFiveGigE1/0/1"), ("Tw1/0/1", None, "TwoGigabitEthernet1/0/1"),
+    ("Fo1/1/1", None, "FortyGigabitEthernet1/1/1"), ("Hu1/0/49", None, "HundredGigE1/0/49"),
+    ("Po12", None, "Port-channel12"), ("port-channel12", None, "Port-channel12"), ("Eth1/1", None, "Ethernet1/1"),
+    ("Et1", None, "Ethernet1"), ("Vl10", None, "Vlan10"), ("Lo0", None, "Loopback0"), ("mgmt0", None, "mgmt0"),
+    ("ge-0/0/1.0", None, "ge-0/0/1.0"), ("Trk1", None, "Trk1"), ("24", None, "24"), ("1/1/1", None, "1/1/1"),
+    ("GE1/0/1", None, "GigabitEthernet1/0/1"), ("XGE1/0/49", None, "Ten-GigabitEthernet1/0/49"),
+    ("XGE0/0/1", "huawei_vrp", "XGigabitEthernet0/0/1"), ("BAGG1", None, "Bridge-Aggregation1"),
+    ("Port 6", None, "Port 6"), ("Port1", None, "Port1"),
+])
+def test_interface_names(name, platform, want):
+    assert ifname.canonical(name, platform) == want
+
+
+@pytest.mark.parametrize("name, lag", [("Po1", True), ("ae0", True), ("Bundle-Ether10", True), ("Trk2", True),
+                                       ("lag 1", True), ("Eth-Trunk3", True), ("BAGG1", True),
+                                       ("port-channel1", True), ("vPC Peer-Link", True), ("Gi1/0/1", False),
+                                       ("Ethernet1/1", False), ("24", False)])
+def test_is_lag(name, lag):
+    assert ifname.is_lag(name) is lag
+
+
+@pytest.mark.parametrize("value, want", [
+    ("0010.0de0.e289", "00:10:0d:e0:e2:89"), ("b8d6-f6ff-7390", "b8:d6:f6:ff:73:90"),
+    ("500000-260000", "50:00:00:26:00:00"), ("BC:AC:0A:CA:CA:30", "bc:ac:0a:ca:ca:30"),
+    ("bc-ac-0a-ca-ca-30", "bc:ac:0a:ca:ca:30"), ("bcac0acaca30", "bc:ac:0a:ca:ca:30"),
+    ("Incomplete", None), ("1.2.3", None), ("", None),
+])
+def test_mac_notations(value, want):
+    assert showparse.normal_mac(value) == want
+
+
+@pytest.mark.parametrize("value, protocol, want", [
+    ("R S I", "cdp", "router switch igmp"), ("Router Switch IGMP Filtering", "cdp", "router switch igmp"),
+    ("B,R", "lldp", "bridge router"), ("BR", "lldp", "bridge router"), ("S", "lldp", "station"),
+    ("bridge, wlan-access-point", "lldp", "bridge wlan-ap"), ("H P M", "cdp", "host phone mac-relay"),
+])
+def test_capabilities(value, protocol, want):
+    assert showparse.normal_capabilities(value, protocol) == want
