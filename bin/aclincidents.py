@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from splunklib.searchcommands import Configuration, Option, ReportingCommand, dispatch  # noqa: E402
 
+from acltrace.gcpolicy import fewer_collections  # noqa: E402
 from acltrace.incidents import Incidents  # noqa: E402
 from acltrace.records import acl_event, epoch, one, seconds  # noqa: E402
 
@@ -125,4 +126,5 @@ class AclIncidentsCommand(ReportingCommand):
 
 
 if __name__ == "__main__":
+    fewer_collections()
     dispatch(AclIncidentsCommand, sys.argv, sys.stdin, sys.stdout, __name__)

@@ -41,6 +41,7 @@ from splunklib.searchcommands import (  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
 from acltrace.fields import FIELDS  # noqa: E402
+from acltrace.gcpolicy import fewer_collections  # noqa: E402
 from acltrace.parser import parse_event  # noqa: E402
 
 
@@ -315,5 +316,6 @@ def _widen_pipes():
 
 
 if __name__ == "__main__":
+    fewer_collections()
     _widen_pipes()
 dispatch(AclParseCommand, sys.argv, sys.stdin, sys.stdout, __name__)

@@ -29,12 +29,13 @@ the search: it passes through without labels, and failures are reported once, as
 the last chunk. Every reply chunk carries the ``bs_`` columns and every column seen so far (a
 held event may come out in a later chunk than it came in).
 
-Record path (SCP v2), as in aclparse: ``_execute_chunk_v2`` reads only the ``_time`` and aclparse
-cells of each record (one ``csvscan`` regex pass per chunk), holds the record as its CSV text and
-sends it out as that text, padded to the reply's columns, plus the ``bs_`` cells; a record whose
-header is not the start of the reply's (or that carries ``bs_`` columns already) is re-written by
-column name. A body the regex does not read whole goes through ``csv.reader``. ``stream`` is the
-same over splunklib's dict records, for protocol v1 and a splunklib this path does not recognise.
+Record path (SCP v2), as in aclparse: ``_execute_chunk_v2`` reads only the ``_time`` of each
+record and the aclparse cells the classifier reads (``READS``), in one ``csvscan`` regex pass per
+chunk, holds the record as its CSV text and sends it out as that text, padded to the reply's
+columns, plus the ``bs_`` cells; a record whose header is not the start of the reply's (or that
+carries ``bs_`` columns already) is re-written by column name. A body the regex does not read
+whole goes through ``csv.reader``. ``stream`` is the same over splunklib's dict records, for
+protocol v1 and a splunklib this path does not recognise.
 """
 import csv
 import os
@@ -48,13 +49,13 @@ from csvscan import csv_cell, nul_stand_in, scan, value  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
-from acltrace.backscatter import Classifier  # noqa: E402
-from acltrace.fields import FIELDS  # noqa: E402
+from acltrace.backscatter import READS, Classifier  # noqa: E402
+from acltrace.gcpolicy import fewer_collections  # noqa: E402
 from acltrace.records import acl_event, epoch, seconds  # noqa: E402
 
 LABEL_FIELDS = ("bs_label", "bs_reason", "bs_confidence")
 MAX_WINDOW = 86400.0
-_READ = ("_time", *FIELDS)          # the only cells the fast path reads
+_READ = frozenset(("_time", *READS))   # the only cells the fast path reads
 _OURS = frozenset(LABEL_FIELDS + tuple("__mv_" + name for name in LABEL_FIELDS))
 
 
@@ -88,6 +89,11 @@ def _first(text):
 
 def _csv_line(values):
     return ",".join(map(csv_cell, values))
+
+
+def _label_cells(labels):
+    """The ``bs_`` cells of a record (only the reason may need quoting)."""
+    return f"{labels['bs_label']},{csv_cell(labels['bs_reason'])},{labels['bs_confidence']}"
 
 
 @Configuration(distributed=False)
@@ -152,7 +158,7 @@ class BackscatterCommand(StreamingCommand):
     def _event(self, record):
         """The core's event for a dict record, or None when it cannot be read."""
         try:
-            return acl_event(record)
+            return acl_event(record, READS)
         except Exception:  # a bad record must not fail the search: it goes on without labels
             return None
 
@@ -234,7 +240,7 @@ class BackscatterCommand(StreamingCommand):
     def _execute_chunk_v2(self, process, chunk):
         """Process one ``execute`` chunk: overrides splunklib's dict-per-record loop.
 
-        A record is read for its ``_time`` and aclparse cells only (``csvscan``), held as its CSV
+        A record is read for its ``_time`` and the cells the classifier reads only (``csvscan``), held as its CSV
         text, and sent out as that text plus the ``bs_`` cells. We fill the record writer's buffer
         (a new StringIO each chunk, as aclparse does); splunklib sends it with the chunk's messages.
         """
@@ -292,10 +298,11 @@ class BackscatterCommand(StreamingCommand):
         lines = [_csv_line(columns + list(LABEL_FIELDS)) + "\n"]
         pads = {}                                   # id(a record's header) -> its padding, or None
         for row, labels in pairs:
-            cells = ",".join(csv_cell(labels.get(name) or "") for name in LABEL_FIELDS) if labels else ",,"
+            cells = _label_cells(labels) if labels else ",,"
             key = id(row.columns)
-            pad = pads.get(key, "")
-            if pad == "":
+            if key in pads:
+                pad = pads[key]
+            else:
                 pad = pads[key] = self._padding(row.columns)
             if pad is not None:                     # its columns come first: pad, then the labels
                 lines.append(f"{row.text}{pad},{cells}\n")
@@ -320,4 +327,5 @@ class BackscatterCommand(StreamingCommand):
 
 
 if __name__ == "__main__":
+    fewer_collections()
     dispatch(BackscatterCommand, sys.argv, sys.stdin, sys.stdout, __name__)

@@ -6,6 +6,8 @@ import pytest
 
 from acltrace.backscatter import (
     BACKSCATTER_MIN_PACKETS,
+    MARTIAN_SOURCES,
+    READS,
     Classifier,
     answer_shape,
     blaster_signature,
@@ -110,6 +112,53 @@ def test_facts():
     assert answer_shape(icmp("192.0.2.1", "10.20.1.1", 8)) is None
     assert answer_shape(asa("%ASA-6-106015: Deny TCP (no connection) from 1.2.3.4/5000 to 10.1.1.1/80 flags SYN "
                             "on interface outside")) is None
+
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_martian_source_reads_ipv4_as_ipaddress_does(seed):
+    """The first-octets reading of IPv4 agrees with ipaddress on random and edge addresses."""
+    import ipaddress
+    r = random.Random(seed)
+    edges = ["0.0.0.0", "0.255.1.1", "1.0.0.0", "126.255.255.255", "127.0.0.1", "128.0.0.1", "169.253.9.9",
+             "169.254.0.1", "169.255.0.1", "223.255.255.255", "224.0.0.1", "239.9.9.9", "240.0.0.1",
+             "255.255.255.255", "10.169.254.1", "1.127.0.0"]
+    addresses = edges + [".".join(str(r.randrange(256)) for _ in range(4)) for _ in range(5000)]
+    for ip in addresses:
+        addr = ipaddress.ip_address(ip)
+        want = next((what for net, what in MARTIAN_SOURCES if net.version == 4 and addr in net), None)
+        assert martian_source(ip) == want, ip
+
+
+class _Reads(dict):
+    """An event that notes which fields are read."""
+    seen: set = set()
+
+    def get(self, key, default=None):
+        self.seen.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.seen.add(key)
+        return super().__getitem__(key)
+
+
+def test_the_classifier_reads_only_READS(repo):
+    """bench/traffic.py's every kind of event, both ways: nothing outside READS is read, so the
+    search command may hand it those fields alone."""
+    import sys
+    sys.path.insert(0, str(repo / "bench"))
+    try:
+        import traffic
+    finally:
+        sys.path.remove(str(repo / "bench"))
+    data = traffic.generate(seed=5, hours=0.5, scale=0.3)
+    for rows in (data, data[::-1]):
+        clf = Classifier()
+        for time, raw, _label in rows:
+            clf.feed(_Reads(parse_event(raw) or {}), time)
+        clf.finish()
+    assert _Reads.seen and _Reads.seen <= set(READS), _Reads.seen - set(READS)
 
 
 def test_non_acl_event_is_none():
@@ -304,7 +353,7 @@ def test_memory_is_bounded_by_the_window_not_the_stream():
         emitted += len(clf.feed(pool[i % 4000], T0 + i / rate))
         if i % 100_000 == 0:
             assert clf.held() <= bound_held
-            assert len(clf._buckets) <= 2 * 10 + 2
+            assert len(clf._bucket_keys) <= 2 * 10 + 2
         if i + 1 in (n // 2, n):
             sizes[i + 1] = clf.state_size()
             gc.collect()

@@ -64,6 +64,9 @@ from functools import lru_cache
 from typing import Optional
 
 LABELS = ("blaster_backscatter", "backscatter", "spoofed_source", "scan", "none")
+# The event fields the classifier reads (a caller may pass events holding only these).
+READS = ("action", "dest_ip", "dest_port", "dvc", "icmp_type", "packets", "protocol_version", "reason",
+         "src_ip", "src_port", "tcp_flag", "transport", "vendor_action")
 
 SINKHOLE = "127.0.0.1"                  # where the "sinkhole windowsupdate.com" advice sent Blaster's flood
 BLASTER_SOURCE_PORTS = range(1000, 2000)  # Blaster: source port 1000 + rand() % 1000
@@ -120,9 +123,26 @@ def is_icmp(ev: dict) -> bool:
     return ev.get("transport", "") in ("icmp", "icmp6", "icmpv6", "ipv6-icmp", "1", "58")
 
 
-@lru_cache(maxsize=65536)
+_MARTIAN_V4 = {"127": "loopback", "0": "'this network' (unspecified)"}
+_MARTIAN_V4.update(dict.fromkeys(map(str, range(224, 240)), "multicast"))
+_MARTIAN_V4.update(dict.fromkeys(map(str, range(240, 256)), "reserved/broadcast"))
+
+
 def martian_source(ip: str) -> Optional[str]:
-    """What kind of address ``ip`` is when it can never be a packet's real source, else None."""
+    """What kind of address ``ip`` is when it can never be a packet's real source, else None.
+
+    IPv4 is read from its first octets (once per event, so no ``ipaddress`` object); IPv6, rare in
+    ACL logs, through ``MARTIAN_SOURCES``."""
+    if ":" not in ip:
+        first, _, rest = ip.partition(".")
+        if first == "169":
+            return "link-local" if rest.startswith("254.") else None
+        return _MARTIAN_V4.get(first) if rest else None
+    return _martian_v6(ip)
+
+
+@lru_cache(maxsize=4096)
+def _martian_v6(ip: str) -> Optional[str]:
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
@@ -289,7 +309,8 @@ class Classifier:
         self._first_bucket: Optional[int] = None
         self._front: Optional[int] = None           # furthest bucket reached, in stream direction (x sign)
         self._pending: deque = deque()              # [event, time, bucket, keys, labels or None]
-        self._buckets: dict[int, dict] = {}         # bucket -> key -> _Agg
+        self._aggs: dict[tuple, dict] = {}          # key -> bucket -> _Agg
+        self._bucket_keys: dict[int, list] = {}     # bucket -> the keys with an _Agg in it (for eviction)
         self._verdicts: dict[int, dict] = {}        # bucket -> key -> verdict over its window
 
     # public
@@ -319,7 +340,8 @@ class Classifier:
         """Label and return every event still held."""
         out = [self._final(entry) for entry in self._pending]
         self._pending.clear()
-        self._buckets.clear()
+        self._aggs.clear()
+        self._bucket_keys.clear()
         self._verdicts.clear()
         return out
 
@@ -329,7 +351,7 @@ class Classifier:
 
     def state_size(self) -> int:
         """Held events + aggregate entries + distinct values kept: what the memory bound counts."""
-        entries = sum(len(keys) + sum(len(a.dests) for a in keys.values()) for keys in self._buckets.values())
+        entries = sum(len(per_key) + sum(len(a.dests) for a in per_key.values()) for per_key in self._aggs.values())
         return len(self._pending) + entries + sum(len(v) for v in self._verdicts.values())
 
     # keys and aggregates
@@ -360,15 +382,17 @@ class Classifier:
         if self._sign is not None and self._front is not None and \
                 self._sign * bucket < self._front - 2 * self._reach:
             return False                                  # its aggregates are gone
-        aggs = self._buckets.get(bucket)
-        if aggs is None:
-            aggs = self._buckets[bucket] = {}
         packets = _int(ev.get("packets")) or 1
         late = self._sign is not None and self._front is not None and self._sign * bucket < self._front
+        all_aggs = self._aggs
         for key, dest in keys:
-            agg = aggs.get(key)
+            per_key = all_aggs.get(key)
+            if per_key is None:
+                per_key = all_aggs[key] = {}
+            agg = per_key.get(bucket)
             if agg is None:
-                agg = aggs[key] = _Agg(time)
+                agg = per_key[bucket] = _Agg(time)
+                self._bucket_keys.setdefault(bucket, []).append(key)
             agg.events += 1
             agg.packets += packets
             if dest is not None and len(agg.dests) < BUCKET_DISTINCT_CAP:
@@ -393,9 +417,9 @@ class Classifier:
             events = packets = 0
             dests: set = set()
             tmin, tmax = math.inf, -math.inf
-            for b in range(bucket - self._reach, bucket + self._reach + 1):
-                agg = self._buckets.get(b, {}).get(key)
-                if agg is None:
+            low, high = bucket - self._reach, bucket + self._reach
+            for b, agg in self._aggs.get(key, {}).items():   # a key lives in a few buckets
+                if b < low or b > high:
                     continue
                 events += agg.events
                 packets += agg.packets
@@ -431,9 +455,15 @@ class Classifier:
         """Drop the buckets no held or future event's window reaches."""
         oldest = self._front if not self._pending else min(self._front, self._sign * self._pending[0][2])
         keep_from = oldest - self._reach
-        for table in (self._buckets, self._verdicts):
-            for b in [b for b in table if self._sign * b < keep_from]:
-                del table[b]
+        for b in [b for b in self._verdicts if self._sign * b < keep_from]:
+            del self._verdicts[b]
+        all_aggs = self._aggs
+        for b in [b for b in self._bucket_keys if self._sign * b < keep_from]:
+            for key in self._bucket_keys.pop(b):
+                per_key = all_aggs[key]
+                del per_key[b]
+                if not per_key:
+                    del all_aggs[key]
 
     def _final(self, entry: list) -> tuple:
         event, _time, bucket, keys, labels = entry

@@ -31,12 +31,14 @@ from . import __version__, report
 from .backscatter import Classifier
 from .devtime import event_time
 from .fields import FIELDS, NUMERIC
+from .gcpolicy import fewer_collections
 from .incidents import Incidents
 from .parser import parse_event
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = _arguments().parse_args(argv)
+    fewer_collections()
     try:
         return args.run(args)
     except BrokenPipeError:          # `acltrace parse big.log | head`

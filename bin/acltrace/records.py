@@ -4,6 +4,7 @@ A record is a dict of field -> value, a value being a string or, for a multivalu
 of strings. Nothing here imports splunklib.
 """
 import math
+from collections.abc import Sequence
 from typing import Optional
 
 from .fields import FIELDS
@@ -16,10 +17,11 @@ def one(value) -> Optional[str]:
     return value or None
 
 
-def acl_event(record: dict) -> dict:
-    """The core's event for a record: its aclparse fields that have a value, one value each."""
+def acl_event(record: dict, names: Sequence[str] = FIELDS) -> dict:
+    """The core's event for a record: its aclparse fields (or those of ``names``) that have a value,
+    one value each."""
     event = {}
-    for name in FIELDS:
+    for name in names:
         value = one(record.get(name))
         if value:
             event[name] = value
