@@ -61,6 +61,11 @@ $(LIB_STAMP): requirements/vendor.txt | $(VENV_STAMP)
 		|| { echo "make build: every library in requirements/vendor.txt, and each of its dependencies," \
 		          "must be a pure-Python (py3-none-any) wheel that supports Python 3.9"; exit 1; }
 	rm -rf lib/bin
+	# What wheels drop beside their packages: test suites and data, a README; ntc-templates' LICENSE
+	# moves into its dist-info, where the other libraries keep theirs.
+	find lib -depth -type d -name tests -exec rm -rf {} +
+	rm -rf lib/testdata lib/README.md
+	if [ -f lib/LICENSE ]; then mv lib/LICENSE lib/ntc_templates-*.dist-info/LICENSE; fi
 	@compiled=$$(find lib -type f \( -name '*.so' -o -name '*.so.*' -o -name '*.pyd' -o -name '*.dylib' -o -name '*.dll' \)); \
 	if [ -n "$$compiled" ]; then echo "compiled extensions in lib/ (must be pure Python):"; echo "$$compiled"; exit 1; fi
 	cp requirements/vendor.txt $@
