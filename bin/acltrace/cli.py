@@ -1,4 +1,4 @@
-"""The offline command line: ``acltrace parse|label|triage [FILE ...]``.
+"""The offline command line: ``acltrace parse|label|triage [FILE ...]``, ``acltrace trace MAC``.
 
 Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
 
@@ -6,7 +6,10 @@ Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
   ``line_number``) or CSV. Constant memory: nothing is kept between lines.
 - ``label`` adds ``time`` (epoch seconds of the device's timestamp) and the classifier's
   ``bs_label``, ``bs_reason``, ``bs_confidence`` to each event, in the order read.
-- ``triage`` groups the labelled events into incidents (``report`` renders them).
+- ``triage`` groups the labelled events into incidents (``report`` renders them); with
+  ``--devices`` (terminal captures or JSON rows, see ``devices``) each incident that names a
+  source MAC carries its ``trace`` to a switch port.
+- ``trace`` traces one MAC through the devices files.
 
 Time. ``label`` and ``triage`` place events by the device's own timestamp
 (``devtime.event_time``); a stamp without a year takes ``--year`` (default: the current
@@ -27,13 +30,15 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Optional
 
-from . import __version__, report
+from . import __version__, devices, report
 from .backscatter import Classifier
 from .devtime import event_time
 from .fields import FIELDS, NUMERIC
 from .gcpolicy import fewer_collections
-from .incidents import Incidents
+from .incidents import Incidents, add_trace
 from .parser import parse_event
+from .trace import Topology
+from .tracerows import mac_vendor, normal_mac
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -69,8 +74,25 @@ def _arguments() -> argparse.ArgumentParser:
                         help="output format (default: text, a report for a person)")
     triage.add_argument("--timeout", type=_seconds, default=300.0, metavar="S",
                         help="inactivity that ends an incident, in seconds (default: 300)")
+    _devices_options(triage)
     triage.set_defaults(run=_triage)
+
+    trace = commands.add_parser("trace", help="trace a MAC to its switch port through device tables")
+    trace.add_argument("mac", metavar="MAC", help="the MAC, in any notation (000d.56aa.1b2c, 00-0D-56-...)")
+    _devices_options(trace)
+    trace.add_argument("--dvc", metavar="DEVICE", help="the device that logged the MAC (starts the path there)")
+    trace.add_argument("--interface", metavar="IF", help="the interface it logged the MAC on")
+    trace.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    trace.set_defaults(run=_trace)
     return top
+
+
+def _devices_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--devices", nargs="+", default=[], metavar="FILE",
+                         help="MAC/ARP/CDP/LLDP tables: terminal captures (show commands after their "
+                              "prompts) or JSON lines rows")
+    command.add_argument("--platform", metavar="NAME",
+                         help="ntc-templates platform of the captures (default: detected), e.g. cisco_ios")
 
 
 def _stream_options(command: argparse.ArgumentParser) -> None:
@@ -123,6 +145,11 @@ def _triage(args: argparse.Namespace) -> int:
         counts[labels["bs_label"]] = counts.get(labels["bs_label"], 0) + 1
         rows += incidents.feed(record, labels, record["time"])
     rows += incidents.finish()
+    if args.devices:
+        topo = _topology(args)
+        for row in rows:
+            if row.get("src_mac"):
+                add_trace(row, topo.trace(row["src_mac"], row.get("dvc"), row.get("src_interface")).as_dict())
     summary = {"sources": args.files or ["-"], "acl_events": sum(counts.values()) + untimed.count,
                "events_without_time": untimed.count, "labels": counts, "year": args.year,
                "window": args.window, "timeout": args.timeout}
@@ -131,6 +158,39 @@ def _triage(args: argparse.Namespace) -> int:
     out.flush()
     untimed.report()
     return 0
+
+
+def _trace(args: argparse.Namespace) -> int:
+    if normal_mac(args.mac) is None:
+        print(f"acltrace trace: {args.mac!r} is not a MAC address", file=sys.stderr)
+        return 2
+    trace = _topology(args).trace(args.mac, args.dvc, args.interface)
+    out = _stdout()
+    found = dict(mac=trace.mac, vendor=mac_vendor(trace.mac), **trace.as_dict())
+    if args.format == "json":
+        json.dump(found, out, indent=2)
+        out.write("\n")
+    else:
+        vendor = f" ({found['vendor']})" if found["vendor"] else ""
+        out.write(f"{found['mac']}{vendor}: {found['verdict']}\n")
+        for name in ("switch", "port", "vlan", "path", "reason"):
+            if found[name]:
+                out.write(f"  {name}: {found[name]}\n")
+    out.flush()
+    return 0
+
+
+def _topology(args: argparse.Namespace) -> Topology:
+    """The trace's index of the --devices files; what they could not give is said on stderr."""
+    tables = devices.load(args.devices, args.platform)
+    for problem in tables.problems[:_SHOWN_PROBLEMS]:
+        print(f"acltrace: devices: {problem}", file=sys.stderr)
+    if len(tables.problems) > _SHOWN_PROBLEMS:
+        print(f"acltrace: devices: {len(tables.problems) - _SHOWN_PROBLEMS} more problem(s)", file=sys.stderr)
+    return devices.topology(tables)
+
+
+_SHOWN_PROBLEMS = 5
 
 
 def _stdout() -> IO[str]:

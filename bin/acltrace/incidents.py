@@ -295,11 +295,33 @@ def describe(inc: _Open) -> dict:
     return row
 
 
-def _advice(label: str, row: dict) -> tuple:
+def add_trace(row: dict, trace: dict) -> None:
+    """Give the incident ``row`` the trace of its source MAC (``trace.Trace.as_dict()``) and the next
+    steps that follow from it."""
+    row["trace"] = trace
+    row["next_steps"] = _advice(row["label"], row)[1]
+
+
+def _trace_step(row: dict) -> str:
+    """What to do about where the packets come from, from the row's trace when it has one."""
     where = f"{row['dvc'] or 'the device'} {row.get('src_interface') or ''}".strip()
     mac = row.get("src_mac") or "the source MAC"
-    trace = (f"Trace {mac} from {where} to a switch port (the MAC address tables of the switches behind "
-             f"it); if it is a router hop, tell that router's owner.")
+    trace = row.get("trace") or {}
+    verdict = trace.get("verdict")
+    if verdict == "edge_port":
+        vlan = f" (vlan {trace['vlan']})" if trace.get("vlan") else ""
+        return (f"The source is the machine on {trace['switch']} {trace['port']}{vlan}, traced "
+                f"{trace['path']}: isolate that port.")
+    if verdict == "router_hop":
+        return (f"{mac} is a router hop ({trace['reason']}): the source is behind that router; "
+                f"tell its owner.")
+    found = f"The trace of {mac} stopped: {trace['reason']}. " if verdict else ""
+    return (f"{found}Trace {mac} from {where} to a switch port (the MAC address tables of the switches "
+            f"behind it); if it is a router hop, tell that router's owner.")
+
+
+def _advice(label: str, row: dict) -> tuple:
+    trace = _trace_step(row)
     if label == "blaster_backscatter":
         calendar = ("the dates fit Blaster's trigger (day > 15 or Sep-Dec)" if row["blaster_calendar"]
                     else "the dates do not fit Blaster's trigger (day > 15 or Sep-Dec): check the device clock")

@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "dest_port_count", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen",
     "first_seen_epoch", "last_seen_epoch", "duration", "hours", "blaster_calendar", "counts_capped",
     "explanation", "next_steps",
+    "trace_verdict", "trace_switch", "trace_port", "trace_vlan", "trace_path", "trace_reason",
 )
 
 
@@ -77,6 +78,7 @@ def write_csv(out: IO[str], incidents: list, patterns: list, summary: dict) -> N
     for row in incidents:
         row = with_iso_times(row)
         row["hours"] = " ".join(str(h) for h in row.get("hours", ()))
+        row.update({f"trace_{k}": v for k, v in row.pop("trace", {}).items()})
         writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
 
 
@@ -166,13 +168,30 @@ def _blaster_place(rows: list, shape: str) -> list:
     where = " ".join(part for part in (first.get("dvc"), first.get("src_interface")) if part)
     behind = f"behind MAC {first['src_mac']} on {where}" if first.get("src_mac") else f"behind {where}"
     net = first.get("dest_net") or "the destinations' /16"
+    trace = first.get("trace") or {}
+    if trace.get("verdict") == "edge_port":
+        behind += f", plugged into {trace['switch']} {trace['port']}"
+    elif trace.get("verdict") == "router_hop":
+        behind += ", a router hop: the host is beyond that router"
     lines = [f"{_place(first)}: {events} events in {len(rows)} incident(s)",
              f"  The infected host is most likely inside {net}, {behind}.",
              f"  What it means{' (first incident)' if len(rows) > 1 else ''}: {first['explanation']}"]
     if shape:
         lines.append(f"  Pattern: {shape}")
+    lines += _trace_lines(first)
     lines += [_burst_line(row) for row in rows]
     return lines + [""]
+
+
+def _trace_lines(row: dict) -> list:
+    """Where the MAC trace led ('Traced: edge_port acc-sw2 Ethernet7 vlan 20 ...'), when there is one."""
+    trace = row.get("trace")
+    if not trace:
+        return []
+    lines = [f"  Traced: {trace['verdict']}: {trace['reason']}"]
+    if trace.get("path"):
+        lines.append(f"  Path: {trace['path']}")
+    return lines
 
 
 def _next_steps(rows: list) -> list:
@@ -193,6 +212,7 @@ def _section(label: str, rows: list) -> list:
     for row in rows:
         subject = f"{row['src_ip']} seen on {row.get('dvc', '')}" if label == "scan" else _place(row)
         lines += [f"{subject}: {_span(row)}, {row['events']} events", f"  {row['explanation']}"]
+        lines += _trace_lines(row)
     return lines + [""]
 
 
