@@ -97,14 +97,23 @@ def _genie_mac(data, platform):
     return rows, ["mac", "port", "vlan", "type"]
 
 
+def _genie_port(name, platform):
+    # genie writes a neighbour's port id with its first letter upper-cased and without the space
+    # in "Port 1" (Vmnic2, Port1, C81f.77ff.dddd); the device printed vmnic2, Port 1, c81f.77ff.dddd.
+    # Compared in lower case without spaces, so any other difference still fails.
+    return showparse.canonical(name, platform).replace(" ", "").lower()
+
+
 def _genie_cdp(data, platform, detail):
     entries = (data if detail else data.get("cdp", {})).get("index", {}).values()
     rows = []
     for e in entries:
+        if not e.get("device_id") or not e.get("local_interface"):
+            continue  # a neighbour row names both; genie keeps an entry whose name or port was cut off
         caps = e.get("capabilities" if detail else "capability", "")
         rows.append({"port": showparse.canonical(e.get("local_interface", ""), platform),
                      "neighbor": showparse.neighbor_name(e.get("device_id", "")),
-                     "neighbor_port": showparse.canonical(e.get("port_id", ""), platform),
+                     "neighbor_port": _genie_port(e.get("port_id", ""), platform),
                      "capabilities": showparse.normal_capabilities(caps, "cdp"),
                      "platform": e.get("platform", "").strip()})
     return rows, ["port", "neighbor", "neighbor_port", "capabilities", "platform"]
@@ -117,8 +126,35 @@ def _genie_lldp(data, platform):
             for name, n in pbody.get("neighbors", {}).items():
                 port = showparse.neighbor_port(port_id, n.get("port_description", ""))
                 rows.append({"port": showparse.canonical(intf, platform), "neighbor": name.strip(),
-                             "neighbor_port": showparse.canonical(port, platform)})
+                             "neighbor_port": _genie_port(port, platform)})
     return rows, ["port", "neighbor", "neighbor_port"]
+
+
+# Where genie's expected parse is not what the device printed, the device's value replaces genie's
+# (sample -> field -> {genie's value: the device's}); everything else in the sample is compared as is.
+_CUT_PLATFORM = {  # IOS's Platform column is 10 wide: genie split "WS-C3524-XFas 0/13" at the space
+    "platform": {"WS-C3524-XFas": "WS-C3524-X", "WS-C2950T-Fas": "WS-C2950T-"},
+    "neighbor_port": {"0/13": "fastethernet0/13", "0/15": "fastethernet0/15"},
+}
+GENIE_ERRATA = {
+    "genie/ios/ShowCdpNeighbors/device_output_1": _CUT_PLATFORM,
+    "genie/iosxe/ShowCdpNeighbors/device_output_1": _CUT_PLATFORM,
+    # genie read the I of platform "IP Phone" as the IGMP capability
+    "genie/iosxe/ShowCdpNeighbors/device_output_9": {
+        "capabilities": {"host phone mac-relay igmp": "host phone mac-relay"}, "platform": {"Phone": "IP Phone"}},
+    # genie drops the ":0" of the channelised serial port Ser 0/1/0:0 (a different interface)
+    "genie/iosxe/ShowCdpNeighbors/golden_output_10": {
+        "port": {"Serial0/1/0": "Serial0/1/0:0"}, "neighbor_port": {"serial0/1/0": "serial0/1/0:0"}},
+    # the HPE neighbour's port is Ten-GigabitEthernet1/0/10 (Comware's name); genie dropped the hyphen
+    "genie/nxos/ShowCdpNeighbors/golden_output_4": {
+        "neighbor_port": {"tengigabitethernet1/0/10": "ten-gigabitethernet1/0/10",
+                          "tengigabitethernet2/0/20": "ten-gigabitethernet2/0/20"}},
+}
+
+
+def _errata(sample_id, rows):
+    fixes = GENIE_ERRATA.get(sample_id, {})
+    return [{k: fixes.get(k, {}).get(v, v) for k, v in r.items()} for r in rows]
 
 
 def _genie_samples():
@@ -145,7 +181,11 @@ def test_genie_sample(out):
     sample_id = "genie/{}/{}/{}".format(os_name, parser, out.name[:-len("_output.txt")])
     if sample_id not in ALLOWLIST:
         assert not tables.problems
-    _check(sample_id, getattr(tables, kind), want, fields)
+    want = _errata(sample_id, want)
+    got = getattr(tables, kind)
+    if kind == capture.NEIGHBORS:
+        got = [dict(r, neighbor_port=r["neighbor_port"].replace(" ", "").lower()) for r in got]  # see _genie_port
+    _check(sample_id, got, want, fields)
 
 
 # --- captures, junk and normalisation -------------------------------------------------------------
