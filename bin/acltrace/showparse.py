@@ -4,7 +4,7 @@
 template for each section's (platform, command) and maps the template's records to our rows:
 
 * mac: ``{"mac", "switch", "port", "vlan", "type"}``, one row per port; entries whose "port" is
-  the switch itself (CPU, Router, Switch, Drop, NX-OS ``sup-eth1(R)``, ``...(R)``) are left out.
+  the switch itself (CPU, Router, Switch, Drop, NX-OS ``sup-eth1(R)``, ``...(R)``, ``sup-eth1(R) (Lo0)``) are left out.
 * arp: ``{"ip", "mac", "device", "interface", "age"}``; incomplete entries are left out.
 * neighbors: ``{"switch", "port", "neighbor", "neighbor_port", "capabilities", "platform",
   "neighbor_ip", "protocol"}``, protocol ``cdp`` or ``lldp``; an NX-OS serial suffix
@@ -142,7 +142,8 @@ def normal_capabilities(value: str, protocol: str) -> str:
 
 
 _SERIAL = re.compile(r"\([A-Za-z0-9]{6,}\)\Z")
-_NOT_A_PORT = re.compile(r"(?:cpu|router|switch|drop|self|sup-eth\d*|.*\(r\))\Z", re.IGNORECASE)
+# The switch itself, not a port; NX-OS adds a routed MAC's interface: "sup-eth1(R) (Lo0)", "Drop (Eth1/3.280)"
+_NOT_A_PORT = re.compile(r"(?:cpu|router|switch|drop|self|sup-eth\d*|.*\(r\))(?:\s*\(\S+\))?\Z", re.IGNORECASE)
 _LOOKS_LIKE_PORT = re.compile(r"[A-Za-z][A-Za-z-]*\s?\d")
 
 
