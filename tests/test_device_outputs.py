@@ -187,6 +187,8 @@ def test_genie_sample(out):
         assert not tables.problems
     want = _errata(sample_id, want)
     got = getattr(tables, kind)
+    if kind == capture.ARP:
+        got = [r for r in got if r["interface"]]  # genie files ARP entries under their interface: none, not kept
     if kind == capture.NEIGHBORS:
         got = [dict(r, neighbor_port=r["neighbor_port"].replace(" ", "").lower()) for r in got]  # see _genie_port
     _check(sample_id, got, want, fields)

@@ -173,7 +173,7 @@ def split_capture(text: str, device: Optional[str] = None):
     body: list = []
     for number, line in enumerate(lines, 1):
         prompt = _prompt(line.lstrip())
-        if prompt is None and not body and current[1] is None and recognise(line):
+        if prompt is None and current[1] is None and not "".join(body).strip() and recognise(line):
             prompt = (current[0], line.strip(), None)  # the command echoed above a bare output
         if prompt is None:
             if line.startswith("{master") or line.startswith("{backup") or line.startswith("{primary"):
