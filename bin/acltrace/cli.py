@@ -1,4 +1,4 @@
-"""The offline command line: ``acltrace parse|label|triage [FILE ...]``, ``acltrace trace MAC``.
+"""The offline command line: ``acltrace parse|label|triage [FILE ...]``, ``acltrace trace MAC``, ``acltrace collect``.
 
 Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
 
@@ -10,6 +10,8 @@ Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
   ``--devices`` (terminal captures or JSON rows, see ``devices``) each incident that names a
   source MAC carries its ``trace`` to a switch port.
 - ``trace`` traces one MAC through the devices files.
+- ``collect`` reads devices' tables over SNMP (``snmpcollect``) as JSON lines rows; keys are taken
+  from options or the environment and never printed.
 
 Time. ``label`` and ``triage`` place events by the device's own timestamp
 (``devtime.event_time``); a stamp without a year takes ``--year`` (default: the current
@@ -26,6 +28,7 @@ import gzip
 import heapq
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Optional
@@ -84,6 +87,26 @@ def _arguments() -> argparse.ArgumentParser:
     trace.add_argument("--interface", metavar="IF", help="the interface it logged the MAC on")
     trace.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     trace.set_defaults(run=_trace)
+
+    collect = commands.add_parser("collect", help="read MAC, ARP and CDP/LLDP tables from devices over SNMP")
+    collect.add_argument("--snmp", action="append", required=True, metavar="HOST[:PORT]",
+                         help="a device to poll (repeat for more; polled concurrently)")
+    collect.add_argument("--community", help="SNMP v2c community (or $ACLTRACE_SNMP_COMMUNITY)")
+    collect.add_argument("--v3-user", metavar="USER", help="SNMPv3 user (authNoPriv, or authPriv with --priv-key)")
+    collect.add_argument("--auth-key", metavar="KEY", help="v3 authentication passphrase (or $ACLTRACE_SNMP_AUTH_KEY)")
+    collect.add_argument("--auth-protocol", default="sha", help="md5, sha, sha224 ... sha512 (default: sha)")
+    collect.add_argument("--priv-key", metavar="KEY", help="v3 privacy passphrase (or $ACLTRACE_SNMP_PRIV_KEY)")
+    collect.add_argument("--priv-protocol", default="aes", help="des, 3des, aes, aes192, aes256 (default: aes)")
+    collect.add_argument("--v3-context", default="", metavar="NAME", help="v3 context of the device's tables "
+                         "(default: none; Cisco's per-VLAN tables are read in contexts vlan-N)")
+    collect.add_argument("--tables", type=_tables, default="mac,arp,neighbors",
+                         help="any of mac,arp,neighbors (default: all)")
+    collect.add_argument("--timeout", type=_seconds, default=2.0, metavar="S", help="per request (default: 2)")
+    collect.add_argument("--retries", type=int, default=1, metavar="N", help="per request (default: 1)")
+    collect.add_argument("--format", choices=("jsonl", "devices"), default="jsonl",
+                         help="jsonl: rows and one status record per device (kind status); devices: the rows "
+                              "only, a devices file for trace/triage --devices, statuses on stderr")
+    collect.set_defaults(run=_collect)
     return top
 
 
@@ -101,6 +124,14 @@ def _stream_options(command: argparse.ArgumentParser) -> None:
                          metavar="Y", help="year of device times logged without one (default: the current year)")
     command.add_argument("--window", type=_seconds, default=300.0, metavar="S",
                          help="sliding window of the classifier, in seconds (default: 300)")
+
+
+def _tables(text: str) -> list:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ("mac", "arp", "neighbors")]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"tables are mac, arp, neighbors; not {text!r}")
+    return names
 
 
 def _seconds(text: str) -> float:
@@ -178,6 +209,37 @@ def _trace(args: argparse.Namespace) -> int:
                 out.write(f"  {name}: {found[name]}\n")
     out.flush()
     return 0
+
+
+def _collect(args: argparse.Namespace) -> int:
+    """Rows on stdout (and status records with --format jsonl); exit 1 when a device was not read whole."""
+    from . import snmpcollect  # pysnmp is needed by this command only
+
+    env = os.environ.get
+    try:
+        credentials = snmpcollect.credentials_from(
+            community=None if args.v3_user else args.community or env("ACLTRACE_SNMP_COMMUNITY"),
+            user=args.v3_user, auth_key=args.auth_key or env("ACLTRACE_SNMP_AUTH_KEY"),
+            auth_protocol=args.auth_protocol.lower(), priv_key=args.priv_key or env("ACLTRACE_SNMP_PRIV_KEY"),
+            priv_protocol=args.priv_protocol.lower(), context=args.v3_context)
+        targets = [snmpcollect.Device(*snmpcollect.parse_address(text), credentials=credentials)
+                   for text in args.snmp]
+    except ValueError as error:
+        print(f"acltrace collect: {error}", file=sys.stderr)
+        return 2
+    results = snmpcollect.collect(targets, args.tables, args.timeout, args.retries)
+    out = _stdout()
+    for result in results:
+        for row in result.rows:
+            out.write(json.dumps(row))
+            out.write("\n")
+        if args.format == "jsonl":
+            out.write(json.dumps(result.status))
+            out.write("\n")
+        if args.format == "devices" or result.status["status"] != "ok":
+            print(f"acltrace collect: {snmpcollect.status_line(result.status)}", file=sys.stderr)
+    out.flush()
+    return 0 if all(result.status["status"] == "ok" for result in results) else 1
 
 
 def _topology(args: argparse.Namespace) -> Topology:

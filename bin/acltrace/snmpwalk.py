@@ -1,0 +1,189 @@
+"""SNMP transport for the collector: GET and GETBULK column walks over v2c or v3, on pysnmp's asyncio API.
+
+An ``Agent`` is one device in one context. ``columns`` walks several columns of a table in lockstep,
+one GETBULK per step for all of them, and gives each column as ``{index: value}`` with the index a
+tuple of ints and the value ``bytes`` (strings, addresses) or ``int``. A walk that stops answering
+or answers with an error part way raises ``WalkCut`` carrying what it had read; one that never
+answered at all raises ``NoAnswer``.
+
+Keys (community, v3 passphrases) live only in ``Credentials``, whose repr hides them.
+"""
+import importlib.util
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from pysnmp.hlapi.v3arch.asyncio import (
+    CommunityData,
+    ContextData,
+    ObjectIdentity,
+    ObjectType,
+    SnmpEngine,
+    Udp6TransportTarget,
+    UdpTransportTarget,
+    UsmUserData,
+    bulk_cmd,
+    get_cmd,
+)
+from pysnmp.hlapi.v3arch.asyncio import auth as usm
+from pysnmp.proto import errind
+from pysnmp.proto.rfc1902 import ObjectName
+from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
+
+AUTH_PROTOCOLS = {
+    "md5": usm.USM_AUTH_HMAC96_MD5, "sha": usm.USM_AUTH_HMAC96_SHA, "sha224": usm.USM_AUTH_HMAC128_SHA224,
+    "sha256": usm.USM_AUTH_HMAC192_SHA256, "sha384": usm.USM_AUTH_HMAC256_SHA384,
+    "sha512": usm.USM_AUTH_HMAC384_SHA512,
+}
+PRIV_PROTOCOLS = {
+    "des": usm.USM_PRIV_CBC56_DES, "3des": usm.USM_PRIV_CBC168_3DES, "aes": usm.USM_PRIV_CFB128_AES,
+    "aes128": usm.USM_PRIV_CFB128_AES, "aes192": usm.USM_PRIV_CFB192_AES, "aes256": usm.USM_PRIV_CFB256_AES,
+}
+MAX_REPETITIONS = 50
+
+
+class SnmpError(Exception):
+    """A device could not be read."""
+
+
+class NoAnswer(SnmpError):
+    """Nothing came back: host down or unreachable, wrong community, or wrong v3 user or keys."""
+
+
+class WalkCut(SnmpError):
+    """A walk stopped part way; ``got`` is what it had read, column by column."""
+
+    def __init__(self, message: str, got: dict) -> None:
+        super().__init__(message)
+        self.got = got
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """v2c (``community``) or v3 (``user`` with keys: authNoPriv without ``priv_key``, authPriv with it)."""
+
+    community: Optional[str] = field(default=None, repr=False)
+    user: Optional[str] = None
+    auth_key: Optional[str] = field(default=None, repr=False)
+    auth_protocol: str = "sha"
+    priv_key: Optional[str] = field(default=None, repr=False)
+    priv_protocol: str = "aes"
+    context: str = ""      # v3 context of the device's own tables (devices use ""; snmpsim a data file's name)
+
+    def check(self) -> None:
+        """Raise ValueError when these credentials cannot be used (never quoting a key)."""
+        if (self.community is None) == (self.user is None):
+            raise ValueError("give either a community (SNMP v2c) or a v3 user")
+        if self.user is not None:
+            if self.auth_key is None and self.priv_key is not None:
+                raise ValueError("a v3 privacy key needs an authentication key")
+            if self.auth_protocol not in AUTH_PROTOCOLS:
+                raise ValueError(f"v3 authentication protocol: one of {', '.join(AUTH_PROTOCOLS)}")
+            if self.priv_protocol not in PRIV_PROTOCOLS:
+                raise ValueError(f"v3 privacy protocol: one of {', '.join(PRIV_PROTOCOLS)}")
+            for key in (self.auth_key, self.priv_key):
+                if key is not None and len(key) < 8:
+                    raise ValueError("v3 keys (passphrases) must have at least 8 characters")
+            if self.priv_key is not None and importlib.util.find_spec("cryptography") is None:
+                raise ValueError("SNMPv3 privacy (authPriv) needs the 'cryptography' package, "
+                                 "which this Python does not have")
+
+    def in_vlan(self, vlan: int) -> "Credentials":
+        """Cisco's per-VLAN bridge tables: community ``name@VLAN`` (v2c) or context ``vlan-N`` (v3)."""
+        if self.community is not None:
+            return replace(self, community=f"{self.community}@{vlan}")
+        return replace(self, context=f"vlan-{vlan}")
+
+    def _auth_data(self):
+        if self.community is not None:
+            return CommunityData(self.community, mpModel=1)
+        return UsmUserData(
+            self.user, authKey=self.auth_key, privKey=self.priv_key,
+            authProtocol=AUTH_PROTOCOLS[self.auth_protocol] if self.auth_key else usm.USM_AUTH_NONE,
+            privProtocol=PRIV_PROTOCOLS[self.priv_protocol] if self.priv_key else usm.USM_PRIV_NONE)
+
+
+class Agent:
+    """One device's agent in one context: GETs and column walks, each request with its timeout and retries."""
+
+    def __init__(self, engine: SnmpEngine, target, credentials: Credentials,
+                 max_repetitions: int = MAX_REPETITIONS) -> None:
+        self.engine, self.target, self.credentials = engine, target, credentials
+        self.max_repetitions = max_repetitions
+        self._auth = credentials._auth_data()
+        self._context = ContextData(contextName=credentials.context)
+        self.answered = False        # has this agent answered anything yet
+
+    @classmethod
+    async def open(cls, engine: SnmpEngine, host: str, port: int, credentials: Credentials,
+                   timeout: float, retries: int) -> "Agent":
+        transport = Udp6TransportTarget if ":" in host else UdpTransportTarget
+        try:
+            target = await transport.create((host, port), timeout=timeout, retries=retries)
+        except Exception as error:  # pysnmp wraps resolver errors in its own PySnmpError
+            raise NoAnswer(f"cannot resolve {host}: {error}") from None
+        return cls(engine, target, credentials)
+
+    def in_vlan(self, vlan: int) -> "Agent":
+        """The same device, its bridge tables of ``vlan`` (Cisco)."""
+        agent = Agent(self.engine, self.target, self.credentials.in_vlan(vlan), self.max_repetitions)
+        agent.answered = self.answered
+        return agent
+
+    async def get(self, *oids: str) -> dict:
+        """``{oid: value}`` of the instances that exist."""
+        error, status, _, var_binds = await get_cmd(
+            self.engine, self._auth, self.target, self._context,
+            *(ObjectType(ObjectIdentity(oid)) for oid in oids), lookupMib=False)
+        self._check(error, status, {})
+        return {str(name): _value(value) for name, value in var_binds
+                if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
+
+    async def columns(self, *columns: str) -> dict:
+        """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked together."""
+        roots = {column: ObjectName(column) for column in columns}
+        got: dict = {column: {} for column in columns}
+        last = dict(roots)                 # the OID each column's walk continues from
+        while last:
+            names = list(last)
+            error, status, _, var_binds = await bulk_cmd(
+                self.engine, self._auth, self.target, self._context, 0, self.max_repetitions,
+                *(ObjectType(ObjectIdentity(last[column])) for column in names), lookupMib=False)
+            self._check(error, status, got)
+            ended = set()
+            for position, (name, value) in enumerate(var_binds):
+                column = names[position % len(names)]
+                if column in ended:
+                    continue
+                root = roots[column]
+                if isinstance(value, EndOfMibView) or not root.isPrefixOf(name):
+                    ended.add(column)
+                    continue
+                if name <= last[column]:
+                    raise WalkCut(f"agent returned a non-increasing OID {name} in {column}", got)
+                got[column][tuple(name[len(root):])] = _value(value)
+                last[column] = name
+            if not var_binds:
+                break
+            for column in ended:
+                del last[column]
+        return got
+
+    def _check(self, error, status, got: dict) -> None:
+        if error:
+            if self.answered:
+                raise WalkCut(f"walk cut off: {error}", got)
+            if isinstance(error, errind.RequestTimedOut):
+                raise NoAnswer(f"no answer ({error}): host down or unreachable, or wrong community or v3 user/keys")
+            raise NoAnswer(f"refused: {error}")
+        self.answered = True
+        if status:
+            raise WalkCut(f"agent error: {status.prettyPrint()}", got)
+
+
+def _value(value) -> object:
+    """``bytes`` for strings and addresses, ``int`` for numbers, a tuple of ints for OIDs."""
+    if hasattr(value, "asOctets"):
+        return value.asOctets()
+    if hasattr(value, "asTuple"):
+        return value.asTuple()
+    return int(value)
