@@ -161,8 +161,8 @@ def arista_dist(directory: Path) -> None:
                     f"{LLDP_LOC_PORT}.4.3": text("")})
     neighbours = [
         ("0.1.1", 4, "001b54c20080", 5, "Gi1/0/49", "GigabitEthernet1/0/49", "acc-sw1",
-         "Cisco IOS Software, C2960X Software, Version 15.2(7)E", "2800", "10.0.0.11"),
-        ("0.3.2", 4, "001122334466", 3, "001122334466", "eth0", "ap-3f-01", "Aruba AP-515", "3000", None),
+         "Cisco IOS Software, C2960X Software, Version 15.2(7)E", "2000", "10.0.0.11"),
+        ("0.3.2", 4, "001122334466", 3, "001122334466", "eth0", "ap-3f-01", "Aruba AP-515", "1000", None),
     ]
     for index, ch_type, chassis, port_type, port, port_descr, name, descr, caps, address in neighbours:
         records[f"{LLDP_REM}.4.{index}"] = (2, ch_type)

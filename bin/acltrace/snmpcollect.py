@@ -14,8 +14,9 @@ Per device, in order: sysName (the rows' switch/device name), ifName/ifDescr, th
 - neighbors: CISCO-CDP-MIB cdpCacheTable and LLDP-MIB lldpRemTable.
 
 Status: ``ok``; ``error`` when the device gave nothing (no answer, bad credentials: no rows);
-``partial`` when a walk was cut off (timeout or agent error part way): the device's polling stops
-there, and every row it gave carries ``"partial": true``, because the poll is not the whole table.
+``partial`` when a walk was cut off (timeout or agent error part way): the device is asked nothing
+more, the rows read so far are kept, and every row it gave carries ``"partial": true``, because
+the poll is not the whole table.
 Each request has its own timeout and retries; devices are polled concurrently on one asyncio loop,
 so a slow or dead device costs its own time only.
 """
@@ -27,7 +28,7 @@ from typing import Optional
 from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
 from acltrace import snmptables as mib
-from acltrace.snmpwalk import Agent, Credentials, SnmpError, WalkCut
+from acltrace.snmpwalk import Agent, Credentials, SnmpError
 
 TABLES = ("mac", "arp", "neighbors")
 DEFAULT_PORT = 161
@@ -102,8 +103,8 @@ async def poll(engine: SnmpEngine, device: Device, tables=TABLES, timeout: float
         for table in TABLES:
             if table in tables:
                 rows += [dict(kind=kind, **row) for kind, row in await READERS[table](agent, ifnames, name)]
-    except WalkCut as cut:
-        status, error = "partial", str(cut)
+        if agent.cut:
+            status, error = "partial", agent.cut
     except (SnmpError, ValueError) as failure:
         status, error = "error", str(failure)
     for row in rows:

@@ -2,9 +2,10 @@
 
 An ``Agent`` is one device in one context. ``columns`` walks several columns of a table in lockstep,
 one GETBULK per step for all of them, and gives each column as ``{index: value}`` with the index a
-tuple of ints and the value ``bytes`` (strings, addresses) or ``int``. A walk that stops answering
-or answers with an error part way raises ``WalkCut`` carrying what it had read; one that never
-answered at all raises ``NoAnswer``.
+tuple of ints and the value ``bytes`` (strings, addresses) or ``int``. A device that never answered
+raises ``NoAnswer``. Once it has answered, a request that times out or gets an error cuts the poll:
+the walk returns what it had read, ``cut`` says why, and every later request of the device (in any
+context) returns nothing at once, so a caller reads on to the end and then looks at ``cut``.
 
 Keys (community, v3 passphrases) live only in ``Credentials``, whose repr hides them.
 """
@@ -49,12 +50,12 @@ class NoAnswer(SnmpError):
     """Nothing came back: host down or unreachable, wrong community, or wrong v3 user or keys."""
 
 
-class WalkCut(SnmpError):
-    """A walk stopped part way; ``got`` is what it had read, column by column."""
+@dataclass
+class _Progress:
+    """What a device has done so far, shared by its contexts."""
 
-    def __init__(self, message: str, got: dict) -> None:
-        super().__init__(message)
-        self.got = got
+    answered: bool = False
+    cut: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,12 @@ class Agent:
         self.max_repetitions = max_repetitions
         self._auth = credentials._auth_data()
         self._context = ContextData(contextName=credentials.context)
-        self.answered = False        # has this agent answered anything yet
+        self._progress = _Progress()
+
+    @property
+    def cut(self) -> str:
+        """Why the poll was cut off part way ("" while it was not)."""
+        return self._progress.cut
 
     @classmethod
     async def open(cls, engine: SnmpEngine, host: str, port: int, credentials: Credentials,
@@ -126,15 +132,18 @@ class Agent:
     def in_vlan(self, vlan: int) -> "Agent":
         """The same device, its bridge tables of ``vlan`` (Cisco)."""
         agent = Agent(self.engine, self.target, self.credentials.in_vlan(vlan), self.max_repetitions)
-        agent.answered = self.answered
+        agent._progress = self._progress
         return agent
 
     async def get(self, *oids: str) -> dict:
         """``{oid: value}`` of the instances that exist."""
+        if self.cut:
+            return {}
         error, status, _, var_binds = await get_cmd(
             self.engine, self._auth, self.target, self._context,
             *(ObjectType(ObjectIdentity(oid)) for oid in oids), lookupMib=False)
-        self._check(error, status, {})
+        if not self._answered(error, status):
+            return {}
         return {str(name): _value(value) for name, value in var_binds
                 if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
 
@@ -142,13 +151,14 @@ class Agent:
         """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked together."""
         roots = {column: ObjectName(column) for column in columns}
         got: dict = {column: {} for column in columns}
-        last = dict(roots)                 # the OID each column's walk continues from
+        last = {} if self.cut else dict(roots)        # the OID each column's walk continues from
         while last:
             names = list(last)
             error, status, _, var_binds = await bulk_cmd(
                 self.engine, self._auth, self.target, self._context, 0, self.max_repetitions,
                 *(ObjectType(ObjectIdentity(last[column])) for column in names), lookupMib=False)
-            self._check(error, status, got)
+            if not self._answered(error, status):
+                break
             ended = set()
             for position, (name, value) in enumerate(var_binds):
                 column = names[position % len(names)]
@@ -159,7 +169,8 @@ class Agent:
                     ended.add(column)
                     continue
                 if name <= last[column]:
-                    raise WalkCut(f"agent returned a non-increasing OID {name} in {column}", got)
+                    self._progress.cut = f"agent returned a non-increasing OID {name} in {column}"
+                    return got
                 got[column][tuple(name[len(root):])] = _value(value)
                 last[column] = name
             if not var_binds:
@@ -168,16 +179,17 @@ class Agent:
                 del last[column]
         return got
 
-    def _check(self, error, status, got: dict) -> None:
-        if error:
-            if self.answered:
-                raise WalkCut(f"walk cut off: {error}", got)
+    def _answered(self, error, status) -> bool:
+        """True for an answer; raises NoAnswer if the device never answered, else notes the cut."""
+        if error and not self._progress.answered:
             if isinstance(error, errind.RequestTimedOut):
                 raise NoAnswer(f"no answer ({error}): host down or unreachable, or wrong community or v3 user/keys")
             raise NoAnswer(f"refused: {error}")
-        self.answered = True
-        if status:
-            raise WalkCut(f"agent error: {status.prettyPrint()}", got)
+        self._progress.answered = True
+        if error or status:
+            self._progress.cut = f"walk cut off: {error or 'agent error ' + status.prettyPrint()}"
+            return False
+        return True
 
 
 def _value(value) -> object:

@@ -1,0 +1,75 @@
+"""Real SNMP agents for the tests and the benchmark: snmpsim serving a recordings directory on 127.0.0.1.
+
+snmpsim refuses to run as root unless told a user to drop to; it is told the current user and group,
+so as root (CI) it keeps root and reads the Python it runs on, and as anyone else it stays who it is.
+Its index cache goes to a directory of the caller's.
+"""
+import grp
+import os
+import pwd
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RESPONDER = Path(sys.executable).with_name("snmpsim-command-responder")
+V3_USERS = {  # user: (auth key, priv key or None); SHA and AES
+    "acltrace": ("authkey-123", "privkey-456"),
+    "acltrace-auth": ("authkey-789", None),
+}
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Agent:
+    """One snmpsim process serving ``data_dir`` at 127.0.0.1:``port`` (v2c and the v3 users above)."""
+
+    def __init__(self, data_dir: Path, cache_dir: Path, port: int = 0) -> None:
+        self.data_dir, self.port = data_dir, port or free_udp_port()
+        command = [str(RESPONDER), f"--data-dir={data_dir}", f"--agent-udpv4-endpoint=127.0.0.1:{self.port}",
+                   f"--cache-dir={cache_dir}", "--logging-method=null",
+                   f"--process-user={pwd.getpwuid(os.getuid()).pw_name}",
+                   f"--process-group={grp.getgrgid(os.getgid()).gr_name}"]
+        for user, (auth, priv) in V3_USERS.items():
+            command += [f"--v3-user={user}", f"--v3-auth-key={auth}", "--v3-auth-proto=SHA"]
+            if priv:
+                command += [f"--v3-priv-key={priv}", "--v3-priv-proto=AES"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def wait(self, seconds: float = 60.0) -> "Agent":
+        """Return once the agent answers a GET of sysName (it indexes its data files first)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"snmpsim exited: {self.process.stderr.read().decode(errors='replace')[-2000:]}")
+            if _answers(self.port):
+                return self
+            time.sleep(0.2)
+        raise RuntimeError(f"snmpsim on port {self.port} did not answer within {seconds} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# A v2c GET of sysName.0 with community "public", as BER.
+_GET_SYSNAME = bytes.fromhex("302702010104067075626c6963a01a02020001020100020100300e300c06082b060102010105000500")
+
+
+def _answers(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(0.5)
+        sock.sendto(_GET_SYSNAME, ("127.0.0.1", port))
+        try:
+            return bool(sock.recv(65535))
+        except OSError:
+            return False
