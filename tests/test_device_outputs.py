@@ -55,6 +55,19 @@ def test_ntc_sample(raw):
     _check(f"ntc/{platform}/{raw.parent.name}/{raw.stem}", getattr(tables, cmd.kind), want)
 
 
+@pytest.mark.parametrize("raw", list(_ntc_samples()))
+def test_ntc_sample_platform_detected(raw):
+    """With only the command known (a bare paste), the detected platform's template gives the same rows."""
+    platform, command = raw.parent.parent.name, raw.parent.name.replace("_", " ")
+    cmd = capture.recognise(command)
+    expected = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"] or []
+    want = showparse.to_rows(cmd.kind, [_ntc_record(r) for r in expected], "", platform, cmd.name)
+    tables = showparse.parse_capture(raw.read_bytes().decode("utf-8"), command=command)
+    assert not tables.problems
+    want_rows, fields = _sorted(want)
+    assert _sorted(getattr(tables, cmd.kind), fields)[0] == want_rows
+
+
 # --- genieparser ----------------------------------------------------------------------------------
 
 GENIE_PLATFORM = {"ios": "cisco_ios", "iosxe": "cisco_ios", "nxos": "cisco_nxos", "iosxr": "cisco_xr",

@@ -19,10 +19,12 @@ device printed letters or words (CDP's ``S`` is a switch, LLDP's ``S`` a station
 ``igmp``, ``repeater``, ``station``, ``wlan-ap``, ``docsis``, ``remote``, ``cvta``, ``mac-relay``,
 ``stp-dispute``, ``other``; a word we do not know is kept in lower case.
 
-The platform is the caller's override, else the one whose template reads the most valid rows from
-the section's first lines, trying the prompt's hint first (``<sw>display`` is Comware or Huawei,
-``user@sw>`` is Junos). Templates are looked up in ``acltrace/templates`` (our few fixes to
-ntc-templates 8.1.0, see its README) before the installed ntc_templates package.
+The platform is the caller's override, else the one whose template reads the section's first lines
+best: a platform whose tell is in the output (XR's ``Gi0/0/0/0``, NX-OS's ``Eth1/1``, EOS's ``Et1``)
+first, then the most plausible rows, then the most fields filled; the prompt's hint is tried first
+(``<sw>display`` is Comware or Huawei, ``user@sw>`` is Junos). Templates are looked up in
+``acltrace/templates`` (our fixes to ntc-templates 8.1.0, see its README) before the installed
+ntc_templates package.
 """
 import io
 import os
@@ -293,6 +295,26 @@ def _candidates(section: capture.Section, command: Optional[capture.Command], pl
                 yield cmd, plat, path
 
 
+# Output that only one platform prints: its interface names (XR's four-level Gi0/0/0/0, NX-OS's
+# Eth1/1 and mgmt0, EOS's Et1 and Ma1) or XR's timestamp line. Between templates that read the
+# section, one whose platform's tell is in the output wins over more rows (the IOS templates read
+# much that is not IOS).
+_TELLS = {
+    "cisco_xr": re.compile(r"\b(?:Gi|Te|Hu|BE|GigabitEthernet|TenGigE|HundredGigE|Bundle-Ether)\d+/\d+/\d+/\d+"
+                           r"|^\w{3} \w{3} +\d+ \d\d:\d\d:\d\d\.\d{3} \w+$", re.MULTILINE),
+    "cisco_nxos": re.compile(r"^\s*(?:\S+\s+)?(?:Eth\d+/\d+|mgmt0)\s", re.MULTILINE),
+    "arista_eos": re.compile(r"^(?:Et|Ma)\d+(?:/\d+)*\s", re.MULTILINE),
+}
+
+
+def _score(kind: str, plat: str, rows: list, text: str) -> tuple:
+    """How well a template read a section: its platform's tell, then plausible rows, then fields filled."""
+    if kind == capture.NEIGHBORS:  # a port has a digit; a name has no run of blanks (column misread)
+        rows = [r for r in rows if re.search(r"\d", r["port"]) and "  " not in r["neighbor"]]
+    tell = plat in _TELLS and bool(rows) and bool(_TELLS[plat].search(text))
+    return tell, len(rows), sum(1 for r in rows for v in r.values() if v)
+
+
 def _try(section, cmd, plat, path, text):
     try:
         records = run_template(path, text)
@@ -322,14 +344,16 @@ def parse_section(section: capture.Section, platform: Optional[str] = None) -> T
         rows, error = _try(section, cmd, plat, path, head)
         if error:
             errors.append(f"{plat}/{os.path.basename(path)}: {error}")
-        elif best is None or len(rows) > len(best[3]):
-            best = (cmd, plat, path, rows)
+        else:
+            score = _score(cmd.kind, plat, rows, head)
+            if best is None or score > best[4]:
+                best = (cmd, plat, path, rows, score)
     if best is None:
         what = f"no template for {command.name!r} on {platform}" if command and platform and not errors \
-            else "no template reads it" + (" ({})".format("; ".join(errors[:3])) if errors else "")
-        tables.problems.append("{}: {}: {}".format(where, section.typed or "output", what))
+            else "no template reads it" + (f" ({'; '.join(errors[:3])})" if errors else "")
+        tables.problems.append(f"{where}: {section.typed or 'output'}: {what}")
         return tables
-    cmd, plat, path, rows = best
+    cmd, plat, path, rows, _ = best
     if not rows and command is None:
         tables.problems.append(f"{where}: no MAC, ARP or neighbour table recognised in the output")
         return tables
