@@ -213,11 +213,17 @@ def arp_rows(records: list, device: str, platform: str) -> list:
     return rows
 
 
+# CDP names a neighbour by its Device ID (the brief table's name), which the XR and NX-OS detail
+# templates call chassis_id (their neighbor_name is the SysName); LLDP by its system name.
+_CDP_NAME_KEYS = ("chassis_id", "neighbor_name", "neighbor")
+_LLDP_NAME_KEYS = ("neighbor_name", "neighbor", "system_name", "chassis_id")
+
+
 def neighbor_rows(records: list, switch: str, platform: str, protocol: str) -> list:
     rows = []
     for rec in records:
         port = _first(rec, ("local_interface", "local_port"))
-        name = neighbor_name(_first(rec, ("neighbor_name", "neighbor", "system_name", "chassis_id")))
+        name = neighbor_name(_first(rec, _CDP_NAME_KEYS if protocol == "cdp" else _LLDP_NAME_KEYS))
         if not port or not name:
             continue
         if "neighbor_port_id" in rec:  # then neighbor_interface is the port's description
