@@ -27,12 +27,14 @@ def free_udp_port() -> int:
 
 
 class Agent:
-    """One snmpsim process serving ``data_dir`` at 127.0.0.1:``port`` (v2c and the v3 users above)."""
+    """One snmpsim process serving ``data_dir`` at 127.0.0.1:``port`` (and ``more`` other ports, each
+    one more device with the same data), v2c and the v3 users above."""
 
-    def __init__(self, data_dir: Path, cache_dir: Path, port: int = 0) -> None:
-        self.data_dir, self.port = data_dir, port or free_udp_port()
-        command = [str(RESPONDER), f"--data-dir={data_dir}", f"--agent-udpv4-endpoint=127.0.0.1:{self.port}",
-                   f"--cache-dir={cache_dir}", "--logging-method=null",
+    def __init__(self, data_dir: Path, cache_dir: Path, more: int = 0) -> None:
+        self.data_dir, self.ports = data_dir, [free_udp_port() for _ in range(1 + more)]
+        self.port = self.ports[0]
+        command = [str(RESPONDER), f"--data-dir={data_dir}", f"--cache-dir={cache_dir}", "--logging-method=null",
+                   *(f"--agent-udpv4-endpoint=127.0.0.1:{port}" for port in self.ports),
                    f"--process-user={pwd.getpwuid(os.getuid()).pw_name}",
                    f"--process-group={grp.getgrgid(os.getgid()).gr_name}"]
         for user, (auth, priv) in V3_USERS.items():
@@ -42,12 +44,12 @@ class Agent:
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def wait(self, seconds: float = 60.0) -> "Agent":
-        """Return once the agent answers a GET of sysName (it indexes its data files first)."""
+        """Return once the agent answers a GET of sysName on each port (it indexes its data files first)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"snmpsim exited: {self.process.stderr.read().decode(errors='replace')[-2000:]}")
-            if _answers(self.port):
+            if all(_answers(port) for port in self.ports):
                 return self
             time.sleep(0.2)
         raise RuntimeError(f"snmpsim on port {self.port} did not answer within {seconds} s")

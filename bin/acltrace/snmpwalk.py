@@ -1,7 +1,7 @@
 """SNMP transport for the collector: GET and GETBULK column walks over v2c or v3, on pysnmp's asyncio API.
 
-An ``Agent`` is one device in one context. ``columns`` walks several columns of a table in lockstep,
-one GETBULK per step for all of them, and gives each column as ``{index: value}`` with the index a
+An ``Agent`` is one device in one context. ``columns`` walks several columns of a table, each by
+its own GETBULK requests, all at once, and gives each column as ``{index: value}`` with the index a
 tuple of ints and the value ``bytes`` (strings, addresses) or ``int``. A device that never answered
 raises ``NoAnswer``. Once it has answered, a request that times out or gets an error cuts the poll:
 the walk returns what it had read, ``cut`` says why, and every later request of the device (in any
@@ -9,6 +9,7 @@ context) returns nothing at once, so a caller reads on to the end and then looks
 
 Keys (community, v3 passphrases) live only in ``Credentials``, whose repr hides them.
 """
+import asyncio
 import importlib.util
 from dataclasses import dataclass, field, replace
 from typing import Optional
@@ -148,35 +149,29 @@ class Agent:
                 if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
 
     async def columns(self, *columns: str) -> dict:
-        """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked together."""
-        roots = {column: ObjectName(column) for column in columns}
-        got: dict = {column: {} for column in columns}
-        last = {} if self.cut else dict(roots)        # the OID each column's walk continues from
-        while last:
-            names = list(last)
+        """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked side by side."""
+        walks = await asyncio.gather(*(self._walk(column) for column in columns))
+        return dict(zip(columns, walks))
+
+    async def _walk(self, column: str) -> dict:
+        """One column by GETBULK; the walks of a table's columns run at once, so while the agent
+        answers one the collector decodes another."""
+        root = last = ObjectName(column)
+        got: dict = {}
+        while not self.cut:
             error, status, _, var_binds = await bulk_cmd(
                 self.engine, self._auth, self.target, self._context, 0, self.max_repetitions,
-                *(ObjectType(ObjectIdentity(last[column])) for column in names), lookupMib=False)
-            if not self._answered(error, status):
+                ObjectType(ObjectIdentity(last)), lookupMib=False)
+            if not self._answered(error, status) or not var_binds:
                 break
-            ended = set()
-            for position, (name, value) in enumerate(var_binds):
-                column = names[position % len(names)]
-                if column in ended:
-                    continue
-                root = roots[column]
+            for name, value in var_binds:
                 if isinstance(value, EndOfMibView) or not root.isPrefixOf(name):
-                    ended.add(column)
-                    continue
-                if name <= last[column]:
+                    return got
+                if name <= last:
                     self._progress.cut = f"agent returned a non-increasing OID {name} in {column}"
                     return got
-                got[column][tuple(name[len(root):])] = _value(value)
-                last[column] = name
-            if not var_binds:
-                break
-            for column in ended:
-                del last[column]
+                got[tuple(name[len(root):])] = _value(value)
+                last = name
         return got
 
     def _answered(self, error, status) -> bool:
