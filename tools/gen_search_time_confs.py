@@ -368,7 +368,30 @@ def transforms_text():
         add(*t)
     parts.append("\n# vendor_action -> CIM action (allowed|blocked); see lookups/README.md\n"
                  "[acltrace_actions]\nfilename = acltrace_actions.csv\ncase_sensitive_match = false\n")
+    parts.append(DEVICE_TRANSFORMS)
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- the MAC trace's lookups (not generated)
+_LOOKUP_FIELDS = {
+    "acltrace_mac_table": "mac, switch, port, vlan, type, first_seen, last_seen, source",
+    "acltrace_neighbors": "switch, port, neighbor, neighbor_port, capabilities, platform, neighbor_ip, protocol, "
+                          "first_seen, last_seen, source",
+    "acltrace_arp": "ip, mac, device, interface, first_seen, last_seen, source",
+    "acltrace_mac_edge": "mac, switch, port, vlan, last_seen, verdict",
+}
+DEVICE_TRANSFORMS = (
+    "\n# ---- the MAC trace's lookups (DESIGN.md section 5; lookups/README.md): CSV files, built and\n"
+    "# refreshed by the 'acltrace - Build ...' saved searches, replicated to indexers with the knowledge\n"
+    "# bundle (mactrace reads the files there). acltrace_mac_edge (MAC -> its traced edge port) feeds the\n"
+    "# automatic lookup of the ACL sourcetypes.\n"
+    + "".join(f"[{name}]\nfilename = {name}.csv\n\n" for name in _LOOKUP_FIELDS)
+    + "# KV store variant (collections.conf, replicate = true): the same tables as collections. To switch,\n"
+    "# change the macro acltrace_store(1) to write them too (macros.conf says how); mactrace keeps reading\n"
+    "# the CSV files, which the builders go on writing.\n"
+    + "".join(f"[{name}_kv]\nexternal_type = kvstore\ncollection = {name}\nfields_list = _key, {fields}\n\n"
+              for name, fields in _LOOKUP_FIELDS.items())
+).rstrip("\n") + "\n"
 
 
 # ---------------------------------------------------------------- props.conf
@@ -474,6 +497,8 @@ def stanza(name, comment, reports, evals):
     lines += [f"REPORT-{cls} = {value}" for cls, value in reports]
     lines += [f"EVAL-{k} = {evals[k]}" for k in sorted(evals)]
     lines.append("LOOKUP-acltrace_action = acltrace_actions vendor_action OUTPUTNEW action")
+    lines.append("LOOKUP-acltrace_mac_edge = acltrace_mac_edge mac AS src_mac "
+                 "OUTPUTNEW switch AS src_switch port AS src_switch_port vlan AS src_vlan")
     return "\n".join(lines) + "\n"
 
 
@@ -494,7 +519,52 @@ def props_text():
     for st in ("cisco:asa", "cisco:ftd", "cisco:pix", "cisco:fwsm"):
         comment = "ASA family: ASA, PIX, FWSM, FTD" if st == "cisco:asa" else "ASA family: same as cisco:asa"
         parts.append("\n" + stanza(st, comment, asa_reports, ASA_EVALS))
+    parts.append(DEVICE_PROPS)
     return "".join(parts)
+
+
+# Our own sourcetypes: unlike Cisco's, their line breaking and time are ours to set.
+_PROMPT = (r"(?:(?:[\w.-]+@)?[A-Za-z0-9][\w.:/-]*(?:\([\w.-]+\))?[#>] ?(?i:do +)?(?i:sh|sho|show|di|dis|disp|displ|display)\b"
+           r"|[<\[]~?\*?[A-Za-z0-9][\w.:/-]*[>\]] ?(?i:di|dis|disp|displ|display)\b)")
+_JSON_ROWS = """SHOULD_LINEMERGE = false
+LINE_BREAKER = ([\\r\\n]+)
+TIME_PREFIX = "time":\\s*
+TIME_FORMAT = %s
+MAX_TIMESTAMP_LOOKAHEAD = 20
+TRUNCATE = 100000
+KV_MODE = json
+category = Network & Security
+pulldown_type = 1
+"""
+DEVICE_PROPS = f"""
+# ---- acltrace's own sourcetypes (device tables for the MAC trace; DESIGN.md section 5)
+
+# Terminal captures of show commands (MAC address tables, ARP, CDP/LLDP neighbours): one event per
+# command, broken before each prompt line that runs show/display; the showtables command reads them.
+# A capture has no time of its own: the event gets the time it is indexed.
+[acltrace:show]
+SHOULD_LINEMERGE = false
+LINE_BREAKER = ([\\r\\n]+)(?={_PROMPT})
+TRUNCATE = 10000000
+DATETIME_CONFIG = CURRENT
+KV_MODE = none
+category = Network & Security
+description = acltrace: terminal captures of device show commands (MAC, ARP, CDP/LLDP tables), one event per command
+pulldown_type = 1
+
+# One JSON object per table row, as the acltrace_snmp input writes them ("time": the poll, epoch s).
+[acltrace:mac]
+{_JSON_ROWS}description = acltrace: MAC address table rows (mac, switch, port, vlan, type), one JSON object each
+
+[acltrace:arp]
+{_JSON_ROWS}description = acltrace: ARP table rows (ip, mac, device, interface), one JSON object each
+
+[acltrace:neighbor]
+{_JSON_ROWS}description = acltrace: CDP/LLDP neighbour rows (switch, port, neighbor, neighbor_port, capabilities), one JSON object each
+
+[acltrace:collector]
+{_JSON_ROWS}description = acltrace: one status event per device and poll of the acltrace_snmp input
+"""
 
 
 def render():

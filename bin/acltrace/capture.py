@@ -4,7 +4,8 @@ An admin's capture is what the terminal showed: each command's output follows it
 (``core-sw1#show mac address-table``, ``core-sw1>sh ip arp``, ``sw(config)#``, Junos
 ``admin@sw3> show ethernet-switching table``, Comware/Huawei ``<HP-5130>display mac-address`` or
 ``[HP-5130]display ...``), several devices and commands in one file. Paging junk (``--More--`` and the
-backspaces, spaces and escape sequences that erase it), CR line ends and unreadable lines are removed.
+backspaces, spaces and escape sequences that erase it), CR line ends and unreadable or overlong lines
+are removed.
 Text with no prompt at all is one section whose device and command are unknown.
 
 Commands may be abbreviated as the device allows (``sh mac add``, ``show cdp nei det``);
@@ -99,6 +100,8 @@ _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][A-Za-z0-9]|[=>78])")
 _MORE = re.compile(
     r"[ \t]*(?:-- ?MORE ?--, next page.*?Control-C|<?-{2,} ?\(?more\b[^-\n]*-{2,}>?|\(more\))[ \t]?", re.IGNORECASE)
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]")
+# No table line is this long; a longer one is junk (and would cost the templates' regexes dearly).
+MAX_LINE = 1024
 
 
 def _overstrike(line: str) -> str:
@@ -133,7 +136,7 @@ def clean_lines(text: str):
             if stripped != line and not stripped.strip():
                 continue
             line = stripped
-        if _UNREADABLE.search(line):
+        if len(line) > MAX_LINE or _UNREADABLE.search(line):
             dropped += 1
             continue
         out.append(line)

@@ -302,14 +302,14 @@ def _candidates(section: capture.Section, command: Optional[capture.Command], pl
 
 
 # Output that only one platform prints: its interface names (XR's four-level Gi0/0/0/0, NX-OS's
-# Eth1/1 and mgmt0, EOS's Et1 and Ma1) or XR's timestamp line. Between templates that read the
+# Eth1/1 and mgmt0, EOS's Et1 and Ma1), EOS's MAC table columns or XR's timestamp line. Between templates that read the
 # section, one whose platform's tell is in the output wins over more rows (the IOS templates read
 # much that is not IOS).
 _TELLS = {
     "cisco_xr": re.compile(r"\b(?:Gi|Te|Hu|BE|GigabitEthernet|TenGigE|HundredGigE|Bundle-Ether)\d+/\d+/\d+/\d+"
                            r"|^\w{3} \w{3} +\d+ \d\d:\d\d:\d\d\.\d{3} \w+$", re.MULTILINE),
     "cisco_nxos": re.compile(r"^\s*(?:\S+\s+)?(?:Eth\d+/\d+|mgmt0)\s", re.MULTILINE),
-    "arista_eos": re.compile(r"^(?:Et|Ma)\d+(?:/\d+)*\s", re.MULTILINE),
+    "arista_eos": re.compile(r"^(?:Et|Ma)\d+(?:/\d+)*\s|\bMoves +Last Move\b", re.MULTILINE),
 }
 
 
