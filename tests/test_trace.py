@@ -6,8 +6,9 @@ acc-sw3, whose table is not in the data; acc-sw1 Gi0/10 is a hub; acc-sw2 Fa0/9 
 """
 import pytest
 
+from acltrace.ifname import is_lag
 from acltrace.trace import Topology
-from acltrace.tracerows import epoch, is_lag, mac_vendor, name_key, roles
+from acltrace.tracerows import epoch, mac_vendor, name_key, roles
 
 T = 1714564800          # 2024-05-01T12:00:00Z
 CORE, ACC1, ACC2, RTR = "core-sw1", "acc-sw1", "acc-sw2", "gw-rtr1"

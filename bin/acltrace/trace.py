@@ -23,10 +23,10 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
+from acltrace.ifname import is_lag
 from acltrace.tracerows import (
     display_name,
     epoch,
-    is_lag,
     mac_vendor,
     name_key,
     normal_mac,

@@ -1,4 +1,4 @@
-"""Values in the MAC trace's rows: MACs, device names, times, neighbour roles, LAG ports, OUI vendors.
+"""Values in the MAC trace's rows: MACs, device names, times, neighbour roles, OUI vendors.
 
 Rows come from CSV lookups as much as from code, so every value may be a string and "" means missing.
 """
@@ -13,7 +13,6 @@ from acltrace.addr import ip_version, mac_colon
 
 _MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
 _SERIAL = re.compile(r"\s*\([^)]*\)\Z")     # NX-OS CDP names: sw1(FOC123)
-_LAG = re.compile(r"(?:port-channel|bundle-ether|eth-trunk|bridge-aggregation|ae|trk|lag)\s*\d|.*peer-link", re.I)
 
 # Capability letters differ between CDP and LLDP (S: switch or station; T: trans-bridge or telephone).
 _CDP_LETTERS = {"r": "router", "s": "switch", "b": "switch", "t": "switch", "h": "host", "p": "host"}
@@ -21,7 +20,7 @@ _LLDP_LETTERS = {"r": "router", "b": "switch", "t": "host", "s": "host", "w": "h
 _WORDS = {
     "router": "router", "bridge": "switch", "switch": "switch", "trans-bridge": "switch",
     "source-route-bridge": "switch", "telephone": "host", "phone": "host", "station": "host",
-    "host": "host", "wlan": "host",
+    "host": "host", "wlan": "host", "wlan-ap": "host",
 }
 
 # Vendors whose OUIs are (nearly) all routers and firewalls. Cisco, HPE and Huawei also make switches,
@@ -80,11 +79,6 @@ def roles(capabilities: str, protocol: str = "") -> frozenset:
         if role:
             found.add(role)
     return frozenset(found)
-
-
-def is_lag(port: str) -> bool:
-    """A port-channel/LAG or vPC peer-link by its canonical name."""
-    return bool(_LAG.match(port))
 
 
 @lru_cache(maxsize=4096)
