@@ -132,12 +132,20 @@ def _genie_cdp(data, platform, detail):
     return rows, ["port", "neighbor", "neighbor_port", "capabilities", "platform"]
 
 
+# The device's placeholder for a System Name it was not sent: genie files the neighbour under that
+# text, our row names it by its chassis id (a name the trace can match; "not advertised" matches
+# nothing), so the chassis id genie also keeps in that record is what we compare with.
+_NO_SYSTEM_NAME = ("not advertised",)
+
+
 def _genie_lldp(data, platform):
     rows = []
     for intf, ibody in data.get("interfaces", {}).items():
         for port_id, pbody in ibody.get("port_id", {}).items():
             for name, n in pbody.get("neighbors", {}).items():
                 port = showparse.neighbor_port(port_id, n.get("port_description", ""))
+                if name.strip() in _NO_SYSTEM_NAME:
+                    name = n["chassis_id"]
                 rows.append({"port": showparse.canonical(intf, platform), "neighbor": name.strip(),
                              "neighbor_port": _genie_port(port, platform)})
     return rows, ["port", "neighbor", "neighbor_port"]
