@@ -96,13 +96,16 @@ package: $(VENV_STAMP) $(LIB_STAMP)
 	@echo "package: $(TGZ)"
 
 # The triage report of the sample (Blaster incidents first, each traced to its switch port through
-# the campus captures) is shown and kept in out/demo.txt; the sample is dated 2026 (its IOS stamps
-# carry no year).
+# the campus captures) is shown and kept in out/demo.txt, and written as one self-contained page to
+# out/demo.html; the sample is dated 2026 (its IOS stamps carry no year).
 demo: $(VENV_STAMP) $(LIB_STAMP)
 	mkdir -p out
 	$(VENV)/bin/acltrace triage --year 2026 samples/ios_acl_sample.log --devices samples/campus/*.txt > out/demo.txt
+	$(VENV)/bin/acltrace triage --year 2026 samples/ios_acl_sample.log --devices samples/campus/*.txt \
+		--format html > out/demo.html
 	@cat out/demo.txt
 	@echo "(also in out/demo.txt; JSON: add --format json; one MAC: acltrace trace 000d.56aa.1b2c --devices samples/campus/*.txt)"
+	@echo "HTML report: out/demo.html"
 
 bench: $(VENV_STAMP) $(LIB_STAMP)
 	$(VPY) bench/benchmark.py

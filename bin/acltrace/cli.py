@@ -73,8 +73,9 @@ def _arguments() -> argparse.ArgumentParser:
 
     triage = commands.add_parser("triage", help="group labelled events into incidents and explain them")
     _stream_options(triage)
-    triage.add_argument("--format", choices=("text", "json", "csv"), default="text",
-                        help="output format (default: text, a report for a person)")
+    triage.add_argument("--format", choices=("text", "json", "csv", "html"), default="text",
+                        help="output format (default: text, a report for a person; html: the same "
+                             "as one self-contained page)")
     triage.add_argument("--timeout", type=_seconds, default=300.0, metavar="S",
                         help="inactivity that ends an incident, in seconds (default: 300)")
     _devices_options(triage)

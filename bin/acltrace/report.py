@@ -8,7 +8,8 @@ Times are written as ISO 8601 UTC strings (``first_seen``) beside their epoch se
   and what the events mean), what to do next, then other backscatter, scans, spoofed sources
   and the hourly-burst patterns;
 - ``json``: ``{"incidents": [...], "patterns": [...], "summary": {...}}``;
-- ``csv``: one row per incident, the columns of ``CSV_COLUMNS``.
+- ``csv``: one row per incident, the columns of ``CSV_COLUMNS``;
+- ``html``: one self-contained page (``report_html``).
 """
 import csv
 import datetime
@@ -30,9 +31,13 @@ CSV_COLUMNS = (
 
 
 def write(out: IO[str], fmt: str, incidents: list, patterns: list, summary: dict) -> None:
-    """Write the triage in ``fmt`` (text, json or csv)."""
+    """Write the triage in ``fmt`` (text, json, csv or html)."""
     incidents = sorted(incidents, key=_order)
     patterns = sorted(patterns, key=_order)
+    if fmt == "html":
+        from .report_html import write_html  # it builds on this module's helpers
+        write_html(out, incidents, patterns, summary)
+        return
     {"text": write_text, "json": write_json, "csv": write_csv}[fmt](out, incidents, patterns, summary)
 
 
