@@ -1,0 +1,20 @@
+#!/usr/bin/env python
+"""REST handler of the acltrace_snmp inputs: /servicesNS/nobody/acltrace/acltrace_snmp[/<name>].
+
+splunktaucclib's admin_external handler over splunkd's data/inputs/acltrace_snmp, so the
+configuration page creates, edits, enables, disables and removes inputs; each stanza is checked by
+the same rules as the input's own --validate-arguments (acltrace.snmpinput.settings).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import acltrace_rest_models  # noqa: E402
+from splunktaucclib.rest_handler import admin_external, util  # noqa: E402
+from splunktaucclib.rest_handler.admin_external import AdminExternalHandler  # noqa: E402
+
+util.remove_http_proxy_env_vars()
+
+if __name__ == "__main__":
+    admin_external.handle(acltrace_rest_models.input_model(), handler=AdminExternalHandler)

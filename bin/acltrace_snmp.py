@@ -1,0 +1,101 @@
+#!/usr/bin/env python
+"""acltrace_snmp: the modular input that polls switches and routers over SNMP for the MAC trace.
+
+    [acltrace_snmp://campus]
+    devices = 10.0.0.2, 10.0.0.3:1161
+    account = campus-ro
+    tables = mac,arp,neighbors
+    interval = 300
+
+splunkd runs this script every ``interval`` seconds per input (README/inputs.conf.spec). A run reads
+the input's account (acltrace_accounts.read_account: the secrets come from storage/passwords
+through splunkd, with the session key splunkd hands over), polls the devices that are due
+concurrently (acltrace.snmpcollect) and writes, in XML streaming mode, one JSON event per table row
+(sourcetypes ``acltrace:mac``, ``acltrace:arp``, ``acltrace:neighbor``; ``time`` is the poll) and
+one ``acltrace:collector`` status event per device (ok, partial or error, seconds, rows, error).
+
+Checkpoints: checkpoint_dir holds each device's last poll. A device polled less than ``interval``
+ago is skipped, so a restart of splunkd (which runs every input at once) polls nothing twice, and
+devices first polled at different times stay spread over the interval.
+
+``--scheme`` describes the arguments; ``--validate-arguments`` checks a stanza (and that its account
+exists) before splunkd saves it. Secrets are never written to stdout, stderr or the checkpoint.
+"""
+import logging
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+
+import acltrace_accounts  # noqa: E402
+from splunklib.modularinput import Argument, Event, EventWriter, Scheme, Script  # noqa: E402
+
+from acltrace import snmpcollect, snmpinput  # noqa: E402
+
+ARGUMENTS = (
+    ("devices", "Devices", "HOST[:PORT] of each switch or router, separated by commas or new lines.", True),
+    ("account", "SNMP account", "Name of an SNMP account (acltrace configuration page, Accounts).", True),
+    ("tables", "Tables", "Which tables to read: mac, arp, neighbors (comma separated; default all three).", False),
+    ("timeout", "Timeout", "Seconds to wait for each SNMP answer (default 2).", False),
+    ("retries", "Retries", "Times a request is sent again after a timeout (default 1).", False),
+    ("concurrency", "Concurrency", "Devices polled at once (default 32).", False),
+)
+
+
+class SnmpInput(Script):
+    def get_scheme(self):
+        scheme = Scheme("acltrace SNMP tables")
+        scheme.description = ("Polls switches and routers over SNMP (v2c, v3) for their MAC address, ARP and "
+                              "CDP/LLDP neighbour tables, for acltrace's MAC trace.")
+        scheme.use_external_validation = True
+        scheme.use_single_instance = False
+        scheme.streaming_mode = Scheme.streaming_mode_xml
+        for name, title, description, required in ARGUMENTS:
+            scheme.add_argument(Argument(name, title=title, description=description, required_on_create=required,
+                                         data_type=Argument.data_type_string))
+        return scheme
+
+    def validate_input(self, definition):
+        config = snmpinput.settings(definition.parameters)
+        session_key = definition.metadata.get("session_key")
+        if session_key:
+            account = acltrace_accounts.read_account(definition.metadata["server_uri"], session_key, config.account)
+            snmpinput.check_account(account)
+
+    def stream_events(self, inputs, ew):
+        for stanza, params in inputs.inputs.items():
+            name = stanza.split("://", 1)[-1]
+            try:
+                poll_input(stanza, name, params, inputs.metadata, ew)
+            except (ValueError, acltrace_accounts.AccountError) as problem:
+                ew.log(EventWriter.ERROR, f"acltrace_snmp {name}: {problem}")
+
+
+def poll_input(stanza: str, name: str, params: dict, metadata: dict, ew) -> None:
+    config = snmpinput.settings(params)
+    account = acltrace_accounts.read_account(metadata["server_uri"], metadata["session_key"], config.account)
+    try:
+        snmpinput.check_account(account)
+    except ValueError as problem:
+        raise ValueError(f"account {config.account!r}: {problem}") from None
+    devices = snmpinput.device_list(config, snmpinput.account_credentials(account))
+    checkpoint = snmpinput.Checkpoint(metadata["checkpoint_dir"], name)
+    due = checkpoint.due(devices, config.interval)
+    if len(due) < len(devices):
+        ew.log(EventWriter.INFO, f"acltrace_snmp {name}: {len(devices) - len(due)} of {len(devices)} devices "
+                                 f"were polled less than {config.interval} s ago; skipped")
+    if not due:
+        return
+    results = snmpcollect.collect(due, config.tables, config.timeout, config.retries, config.concurrency)
+    for sourcetype, when, data in snmpinput.events(results, name):
+        ew.write_event(Event(data=data, time=when, sourcetype=sourcetype, stanza=stanza, unbroken=True,
+                             done=True))
+    checkpoint.save({r.device.address: r.status["time"] for r in results}, devices)
+    for result in results:
+        ew.log(EventWriter.INFO, f"acltrace_snmp {name}: {snmpcollect.status_line(result.status)}")
+
+
+if __name__ == "__main__":
+    # solnlib logs each retried REST call with its traceback at WARNING; splunkd.log gets errors only.
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    sys.exit(SnmpInput().run(sys.argv))
