@@ -158,6 +158,10 @@ def _prompt(line: str):
     return m.group("host"), cmd, hint
 
 
+# The column header of a CDP/LLDP neighbour table, indented.
+_INDENTED_HEADER = re.compile(r"^[ \t]+Device[ -]?ID\b", re.MULTILINE)
+
+
 def _trim(lines: list) -> str:
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
@@ -165,7 +169,16 @@ def _trim(lines: list) -> str:
     while end > start and not lines[end - 1].strip():
         end -= 1
     # Output pasted from a document or a string literal can be indented as a whole.
-    return textwrap.dedent("\n".join(lines[start:end]) + "\n") if end > start else ""
+    text = textwrap.dedent("\n".join(lines[start:end]) + "\n") if end > start else ""
+    # Or its table deeper than the legend above it: the table's header and the lines after it are
+    # dedented when none is less indented than the header, as the templates tell an entry from the
+    # indented rest of a wrapped one by its indentation.
+    m = _INDENTED_HEADER.search(text)
+    if m:
+        table = textwrap.dedent(text[m.start():])
+        if not table[:1].isspace():
+            text = text[:m.start()] + table
+    return text
 
 
 def split_capture(text: str, device: Optional[str] = None):
