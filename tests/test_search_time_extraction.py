@@ -167,7 +167,8 @@ def test_references_resolve_and_regexes_compile(repo):
                 assert not missing, f"{where}: {path.name} header {header} lacks {missing}"
                 used.add(name)
     # The MAC trace's lookups are used by saved searches and macros (their KV variants through acltrace_store).
-    searches = "".join((repo / "default" / f).read_text(encoding="utf-8") for f in ("savedsearches.conf", "macros.conf"))
+    searches = "".join((repo / "default" / f).read_text(encoding="utf-8")
+                       for f in ("savedsearches.conf", "macros.conf"))
     for name in transforms:
         if re.search(rf"\b{re.escape(name)}\b", searches) or (
                 name.endswith("_kv") and name[:-3] in used and "$table$_kv" in searches):
