@@ -10,8 +10,11 @@ storage/passwords through splunkd (the caller's session key), and answers JSON:
 import json
 import os
 import sys
+from urllib.parse import parse_qsl
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+# splunkd imports this module into its persistent-handler process: put bin/ and lib/ on the path.
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)),
+                os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")]
 
 import acltrace_accounts  # noqa: E402
 
@@ -48,9 +51,12 @@ def test_device(server_uri: str, session_key: str, form: dict) -> tuple:
 
 
 def form_of(request: dict) -> dict:
-    """The request's form fields (POST body and query string) as one dict."""
+    """The request's form fields (query string, then the POST body) as one dict."""
     form = {}
-    for source in (request.get("query") or [], request.get("form") or []):
+    body = request.get("form") or []
+    if not body and isinstance(request.get("payload"), str):
+        body = parse_qsl(request["payload"])
+    for source in (request.get("query") or [], body):
         pairs = source.items() if isinstance(source, dict) else source
         form.update({str(k): str(v) for k, v in pairs})
     return form

@@ -2,7 +2,7 @@
 """acltrace_snmp: the modular input that polls switches and routers over SNMP for the MAC trace.
 
     [acltrace_snmp://campus]
-    devices = 10.0.0.2, 10.0.0.3:1161
+    devices = acc-sw1.example.com, dist-sw2.example.com:1161
     account = campus-ro
     tables = mac,arp,neighbors
     interval = 300

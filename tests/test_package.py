@@ -212,7 +212,11 @@ def test_package_has_one_top_directory_named_after_the_app(package):
 def test_package_contains_what_an_installed_app_needs(package):
     names = {m.name for m in package}
     for rel in ["app.manifest", "LICENSE", "default/app.conf", "metadata/default.meta", "bin/acltrace/__init__.py",
-                "lib/splunklib/searchcommands/__init__.py", "appserver/static/appIcon.png"]:
+                "lib/splunklib/searchcommands/__init__.py", "appserver/static/appIcon.png",
+                # the SNMP input, its REST handlers and configuration page (issue 5)
+                "bin/acltrace_snmp.py", "README/inputs.conf.spec", "README/acltrace_account.conf.spec",
+                "default/restmap.conf", "default/web.conf", "lib/splunktaucclib/__init__.py", "lib/solnlib/__init__.py",
+                "default/data/ui/views/acltrace_configuration.xml", "appserver/static/acltrace_configuration.js"]:
         assert f"{APP_ID}/{rel}" in names
 
 

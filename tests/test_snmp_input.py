@@ -374,8 +374,9 @@ import acltrace_rh_test_device as t
 handler = t.TestDeviceHandler("", "")
 out = []
 for form in json.loads(sys.stdin.read()):
-    request = {{"method": "POST", "form": form, "server": {{"rest_uri": "{splunkd}"}},
+    request = {{"method": "POST", "server": {{"rest_uri": "{splunkd}"}},
                "session": {{"authtoken": "{SESSION_KEY}"}}}}
+    request.update(form if "payload" in form else {{"form": form}})
     out.append(handler.handle(json.dumps(request)))
 out.append(handler.handle(json.dumps({{"method": "GET"}})))
 print(json.dumps(out))
@@ -385,6 +386,7 @@ print(json.dumps(out))
               "retries": "0"},
              {"device": "10.0.0.1, 10.0.0.2", "account": "campus-v2c"},
              {"device": "10.0.0.1", "account": "gone"}]
+    forms[3] = {"payload": "device=10.0.0.1&account=gone"}
     done = subprocess.run([sys.executable, "-c", code], input=json.dumps(forms), capture_output=True, text=True,
                           cwd=str(REPO))
     assert done.returncode == 0, done.stderr
