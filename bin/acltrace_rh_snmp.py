@@ -4,6 +4,7 @@
 splunktaucclib's admin_external handler over splunkd's data/inputs/acltrace_snmp, so the
 configuration page creates, edits, enables, disables and removes inputs; each stanza is checked by
 the same rules as the input's own --validate-arguments (acltrace.snmpinput.settings).
+admin_external needs splunkd's ``splunk`` package: imported when splunkd runs this file.
 """
 import os
 import sys
@@ -11,10 +12,15 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 import acltrace_rest_models  # noqa: E402
-from splunktaucclib.rest_handler import admin_external, util  # noqa: E402
-from splunktaucclib.rest_handler.admin_external import AdminExternalHandler  # noqa: E402
 
-util.remove_http_proxy_env_vars()
+
+def main():
+    from splunktaucclib.rest_handler import admin_external, util
+    from splunktaucclib.rest_handler.admin_external import AdminExternalHandler
+
+    util.remove_http_proxy_env_vars()
+    admin_external.handle(acltrace_rest_models.input_model(), handler=AdminExternalHandler)
+
 
 if __name__ == "__main__":
-    admin_external.handle(acltrace_rest_models.input_model(), handler=AdminExternalHandler)
+    main()
