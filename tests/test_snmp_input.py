@@ -399,3 +399,129 @@ print(json.dumps(out))
     assert gone["status"] == 400 and "no SNMP account named 'gone'" in gone["payload"]["error"]
     assert get["status"] == 405
     assert_no_secrets(done.stdout, done.stderr)
+
+
+# --- the account REST handler stores secrets in storage/passwords, not in the .conf ------------
+
+class StatefulSplunkd(BaseHTTPRequestHandler):
+    """Just enough splunkd for splunktaucclib's RestHandler and solnlib's ConfManager: one conf file
+    (configs/conf-acltrace_account, JSON or Atom) and storage/passwords (Atom)."""
+
+    conf: dict = {}
+    passwords: dict = {}        # (realm, username): clear password
+    bodies: list = []           # every POST body, as sent
+
+    def log_message(self, *args):
+        pass
+
+    def parts(self):
+        url = urlsplit(self.path)
+        return unquote(url.path), {k: v[-1] for k, v in parse_qs(url.query).items()}
+
+    def do_GET(self):
+        path, query = self.parts()
+        json_mode = query.get("output_mode") == "json"
+        conf = "/servicesNS/nobody/acltrace/configs/conf-acltrace_account"
+        if path.endswith("/properties/acltrace_account"):
+            return self.answer(200, atom([(name, {}) for name in self.conf]))
+        if path.startswith(conf + "/"):
+            name = path[len(conf) + 1:]
+            if name not in self.conf:
+                return self.answer(404, '{"messages": [{"type": "ERROR", "text": "not found"}]}' if json_mode
+                                   else "<response/>")
+            return self.entries([(name, self.conf[name])], json_mode)
+        if path.rstrip("/") == "/servicesNS/nobody/acltrace/storage/passwords":
+            realm = query.get("search", "").partition("realm=")[2]
+            return self.answer(200, atom([(f"{r}:{u}:", {"realm": r, "username": u, "clear_password": p})
+                                          for (r, u), p in self.passwords.items() if r == realm or not realm]))
+        return self.answer(404, '{"messages": [{"type": "ERROR", "text": "no such endpoint"}]}')
+
+    def do_POST(self):
+        path, query = self.parts()
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        self.bodies.append((path, body))
+        form = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        if path == "/servicesNS/nobody/acltrace/configs/conf-acltrace_account":
+            name = form.pop("name")
+            self.conf[name] = form
+            return self.entries([(name, form)], True, 201)
+        if path.rstrip("/") == "/servicesNS/nobody/acltrace/storage/passwords":
+            key = (form["realm"], form["name"])
+            if key in self.passwords:
+                return self.answer(409, "<response/>")
+            self.passwords[key] = form["password"]
+            return self.answer(201, atom([(f"{key[0]}:{key[1]}:", {"realm": key[0], "username": key[1],
+                                                                  "clear_password": form["password"]})]))
+        return self.answer(404, '{"messages": [{"type": "ERROR", "text": "no such endpoint"}]}')
+
+    def entries(self, entries, json_mode, status=200):
+        if not json_mode:
+            return self.answer(status, atom(entries))
+        acl = {"app": "acltrace", "owner": "nobody", "sharing": "app", "can_write": True, "modifiable": True,
+               "removable": True, "perms": {"read": ["*"], "write": ["admin"]}}
+        return self.answer(status, json.dumps({"entry": [{"name": n, "content": c, "acl": acl}
+                                                         for n, c in entries]}))
+
+    answer = FakeSplunkd.answer
+
+
+@pytest.fixture()
+def stateful_splunkd():
+    StatefulSplunkd.conf, StatefulSplunkd.passwords, StatefulSplunkd.bodies = {}, {}, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StatefulSplunkd)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+HANDLER = """
+import json, sys
+sys.path.insert(0, sys.argv[3])
+import acltrace_accounts, acltrace_rest_models
+from splunktaucclib.rest_handler.handler import RestHandler
+from splunktaucclib.rest_handler.error import RestError
+uri, key = sys.argv[1], sys.argv[2]
+handler = RestHandler(uri, key, acltrace_rest_models.account_model())
+out = {}
+for name, data in json.loads(sys.stdin.read()):
+    try:
+        out[name] = [entity.content for entity in handler.create(name, data)]
+    except RestError as e:
+        out[name] = f"{e.status} {e.message}"
+out["read"] = acltrace_accounts.read_account(uri, key, "campus-v3")
+print(json.dumps(out))
+"""
+
+
+def test_account_handler_keeps_secrets_in_storage_passwords(stateful_splunkd, tmp_path):
+    # splunktaucclib names the app (and so the realm) after the handler script's etc/apps/<app> folder
+    script = tmp_path / "etc" / "apps" / "acltrace" / "bin" / "acltrace_rh_driver.py"
+    script.parent.mkdir(parents=True)
+    script.write_text(HANDLER)
+    accounts = [("campus-v3", {"snmp_version": "3", "v3_user": "acltrace", "auth_protocol": "sha",
+                               "auth_key": AUTH_KEY, "priv_protocol": "aes", "priv_key": PRIV_KEY,
+                               "context": "public"}),
+                ("bad", {"snmp_version": "2c", "community": "ro@20"})]
+    done = subprocess.run([sys.executable, str(script), stateful_splunkd, SESSION_KEY, str(REPO / "bin")],
+                          input=json.dumps(accounts), capture_output=True, text=True, cwd=str(REPO), timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.splitlines()[-1])
+    [created] = out["campus-v3"]
+    assert created["auth_key"] == created["priv_key"] == "******" and created["v3_user"] == "acltrace"
+    assert out["bad"].startswith("400 community: no '@'")
+    # the .conf got placeholders only; storage/passwords got the keys, in the realm the input reads
+    assert StatefulSplunkd.conf == {"campus-v3": {"snmp_version": "3", "v3_user": "acltrace", "auth_protocol": "sha",
+                                                  "auth_key": "******", "priv_protocol": "aes", "priv_key": "******",
+                                                  "context": "public"}}
+    conf_posts = [body for path, body in StatefulSplunkd.bodies if "conf-acltrace_account" in path]
+    assert conf_posts and all(AUTH_KEY not in b and PRIV_KEY not in b for b in conf_posts)
+    stored = "".join(p for (realm, _), p in StatefulSplunkd.passwords.items() if realm == REALM)
+    assert AUTH_KEY in stored and PRIV_KEY in stored
+    # and the input's reader gets them back in clear
+    read = out["read"]
+    assert (read["auth_key"], read["priv_key"], read["v3_user"]) == (AUTH_KEY, PRIV_KEY, "acltrace")
+    snmpinput.check_account(read)
