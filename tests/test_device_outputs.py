@@ -7,10 +7,12 @@ are parsed with ``parse_capture`` and compared with the expected records put int
 """
 import json
 import pathlib
+import subprocess
+import sys
 
 import pytest
 import yaml
-from conftest import CORPUS
+from conftest import CORPUS, REPO
 
 from acltrace import capture, ifname, showparse
 
@@ -361,3 +363,41 @@ def test_mac_notations(value, want):
 ])
 def test_capabilities(value, protocol, want):
     assert showparse.normal_capabilities(value, protocol) == want
+
+
+# --- the app's own copy: ntc-templates pruned to the tables acltrace reads (tools/prune_ntc_templates.py)
+
+_READ_ALL = """
+import json, sys
+sys.path[0:0] = [sys.argv[1] + "/lib", sys.argv[1] + "/bin"]
+import ntc_templates
+from acltrace import capture, showparse
+assert ntc_templates.__file__.startswith(sys.argv[1] + "/lib"), ntc_templates.__file__
+out = {}
+for line in sys.stdin:
+    path, platform, command = json.loads(line)
+    text = open(path, "rb").read().decode("utf-8")
+    kind = capture.recognise(command).kind
+    out[path] = [getattr(showparse.parse_capture(text, platform=p, command=command), kind) for p in (platform, None)]
+print(json.dumps(out))
+"""
+
+
+def test_the_vendored_pruned_templates_read_every_sample_as_the_full_set_does():
+    """lib/ (what the app ships) keeps only the templates acltrace looks up; every sample, with its
+    platform given and detected, gives the same rows there as with the whole ntc-templates."""
+    lib = REPO / "lib" / "ntc_templates" / "templates"
+    assert len(list(lib.glob("*.textfsm"))) < 100, "make build prunes lib/'s ntc-templates"
+    samples = [(str(p.values[0]), p.values[0].parent.parent.name, p.values[0].parent.name.replace("_", " "))
+               for p in _ntc_samples()]
+    samples += [(str(p.values[0]), GENIE_PLATFORM[p.values[0].parent.parent.name],
+                 GENIE_COMMAND[p.values[0].parent.name]) for p in _genie_samples()]
+    run = subprocess.run([sys.executable, "-I", "-c", _READ_ALL, str(REPO)], capture_output=True, text=True,
+                         input="".join(json.dumps(s) + "\n" for s in samples), check=False)
+    assert run.returncode == 0, run.stderr
+    pruned = json.loads(run.stdout)
+    for path, platform, command in samples:
+        kind = capture.recognise(command).kind
+        full = [getattr(showparse.parse_capture(pathlib.Path(path).read_bytes().decode("utf-8"), platform=p,
+                                                command=command), kind) for p in (platform, None)]
+        assert pruned[path] == full, path
