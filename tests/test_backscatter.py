@@ -6,16 +6,18 @@ import pytest
 
 from acltrace.backscatter import (
     BACKSCATTER_MIN_PACKETS,
-    MARTIAN_SOURCES,
     READS,
     Classifier,
+)
+from acltrace.parser import parse_event
+from acltrace.shapes import (
+    MARTIAN_SOURCES,
     answer_shape,
     blaster_signature,
     is_ephemeral,
     label_one,
     martian_source,
 )
-from acltrace.parser import parse_event
 
 SEED_LINES = [  # /work/shared/seed.txt, the admin's two lines (his public address filled in)
     "Aug 4 10:17:54 myhostname 3272392: Aug 4 10:17:53.949 EST: %SEC-6-IPACCESSLOGP: list inboundACLname "

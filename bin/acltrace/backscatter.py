@@ -4,18 +4,7 @@ Each ACL event (a dict from ``parser.parse_event``) gets three fields:
 ``bs_label`` (``LABELS``), ``bs_reason`` (one line naming the facts that matched) and
 ``bs_confidence`` (0-1, written with two decimals).
 
-Rules that one event decides (``label_one``), in this order:
-
-1. ``blaster_signature``: a TCP answer from the sinkhole 127.0.0.1 port 80 to a destination port
-   1000-1999 (IOS ``denied tcp 127.0.0.1(80) -> x(1515), 1 packet``; ASA 106015 ``Deny TCP (no
-   connection) from 127.0.0.1/80 ... flags RST``): Blaster's SYN flood against windowsupdate.com,
-   resolved to 127.0.0.1, answered by the infected host's own stack -> ``blaster_backscatter``.
-2. ``blaster_flood_signature``: SYNs to 255.255.255.255:80 from source ports 1000-1999 (the flood
-   itself when windowsupdate.com does not resolve; the sources are spoofed inside the infected
-   host's /16) -> ``blaster_backscatter``.
-3. ``martian_source`` (127/8, 0/8, 169.254/16, 224/4, 240/4; ::1, ::, ff00::/8) or the device's own
-   spoof verdict (ASA 106016): answer-shaped -> ``backscatter`` (a sinkholed or spoofed stack
-   answering), otherwise ``spoofed_source``.
+Rules that one event decides are ``shapes.label_one``'s (Blaster's signature, martian sources).
 
 Rules that take many events are read from a sliding window over the stream (``Classifier``):
 
@@ -57,39 +46,28 @@ in that bucket; an entry holds counters and at most ``BUCKET_DISTINCT_CAP`` dist
 So the state is O(events per window + keys per window x buckets x cap), independent of how many
 events the stream has: buckets behind the oldest held event's window are dropped as it moves.
 """
-import ipaddress
 import math
 from collections import deque
-from functools import lru_cache
 from typing import Optional
+
+from .shapes import (
+    ICMP_REQUESTS,
+    answer_shape,
+    as_int,
+    is_ephemeral,
+    is_service_port,
+    label_one,
+    late_session_packet,
+    make_labels,
+    no_shape,
+    probe_shape,
+    traffic,
+)
 
 LABELS = ("blaster_backscatter", "backscatter", "spoofed_source", "scan", "none")
 # The event fields the classifier reads (a caller may pass events holding only these).
 READS = ("action", "dest_ip", "dest_port", "dvc", "icmp_type", "packets", "protocol_version", "reason",
          "src_ip", "src_port", "tcp_flag", "transport", "vendor_action")
-
-SINKHOLE = "127.0.0.1"                  # where the "sinkhole windowsupdate.com" advice sent Blaster's flood
-BLASTER_SOURCE_PORTS = range(1000, 2000)  # Blaster: source port 1000 + rand() % 1000
-BLASTER_BROADCAST = "255.255.255.255"   # the flood's target when windowsupdate.com does not resolve
-
-MARTIAN_SOURCES = tuple((ipaddress.ip_network(net), what) for net, what in (
-    ("127.0.0.0/8", "loopback"),
-    ("0.0.0.0/8", "'this network' (unspecified)"),
-    ("169.254.0.0/16", "link-local"),
-    ("224.0.0.0/4", "multicast"),
-    ("240.0.0.0/4", "reserved/broadcast"),
-    ("::1/128", "loopback"),
-    ("::/128", "unspecified"),
-    ("ff00::/8", "multicast"),
-))
-
-ICMP_ANSWERS = {"0": "echo reply", "3": "destination unreachable", "4": "source quench",
-                "5": "redirect", "11": "time exceeded", "12": "parameter problem"}
-ICMP6_ANSWERS = {"1": "destination unreachable", "2": "packet too big", "3": "time exceeded",
-                 "4": "parameter problem", "129": "echo reply"}
-ICMP_REQUESTS = {"8": "echo", "13": "timestamp", "15": "information", "17": "address mask", "128": "echo"}
-# Services above 1023 that answer from a fixed port (a reply from them is answer-shaped).
-HIGH_SERVICE_PORTS = frozenset((1433, 1521, 1723, 3306, 3389, 5060, 5432, 5900, 6667, 8000, 8080, 8443, 8888))
 
 BACKSCATTER_MIN_PACKETS = 25    # CAIDA: >= 25 packets ...
 BACKSCATTER_MIN_SECONDS = 60.0  # ... over >= 60 s per victim
@@ -98,179 +76,6 @@ SCAN_MIN_PORTS = 8              # vertical: denied probes to this many ports of 
 SCAN_MIN_HOSTS = 8              # horizontal: denied probes to this many hosts on one port
 BUCKET_DISTINCT_CAP = 64        # distinct destinations kept per key and bucket
 DISTINCT_CAP = 512              # distinct destinations counted per key and window ("512+")
-
-
-# --- facts about one event -------------------------------------------------------------------
-
-def _int(value) -> Optional[int]:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def is_ephemeral(port: Optional[int]) -> bool:
-    """A client-side port: 1024 and up (Windows XP used 1025-5000; IANA's own range starts at 49152)."""
-    return port is not None and port >= 1024 and port not in HIGH_SERVICE_PORTS
-
-
-def is_service_port(port: Optional[int]) -> bool:
-    """A server's fixed port: well known (< 1024) or a common service above it (``HIGH_SERVICE_PORTS``)."""
-    return port is not None and (0 < port < 1024 or port in HIGH_SERVICE_PORTS)
-
-
-def is_icmp(ev: dict) -> bool:
-    return ev.get("transport", "") in ("icmp", "icmp6", "icmpv6", "ipv6-icmp", "1", "58")
-
-
-_MARTIAN_V4 = {"127": "loopback", "0": "'this network' (unspecified)"}
-_MARTIAN_V4.update(dict.fromkeys(map(str, range(224, 240)), "multicast"))
-_MARTIAN_V4.update(dict.fromkeys(map(str, range(240, 256)), "reserved/broadcast"))
-
-
-def martian_source(ip: str) -> Optional[str]:
-    """What kind of address ``ip`` is when it can never be a packet's real source, else None.
-
-    IPv4 is read from its first octets (once per event, so no ``ipaddress`` object); IPv6, rare in
-    ACL logs, through ``MARTIAN_SOURCES``."""
-    if ":" not in ip:
-        first, _, rest = ip.partition(".")
-        if first == "169":
-            return "link-local" if rest.startswith("254.") else None
-        return _MARTIAN_V4.get(first) if rest else None
-    return _martian_v6(ip)
-
-
-@lru_cache(maxsize=4096)
-def _martian_v6(ip: str) -> Optional[str]:
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return None
-    for net, what in MARTIAN_SOURCES:
-        if addr.version == net.version and addr in net:
-            return what
-    return None
-
-
-def blaster_signature(ev: dict) -> Optional[str]:
-    """The reason when ``ev`` is Blaster's RST from the 127.0.0.1:80 sinkhole to a spoofed port 1000-1999."""
-    if ev.get("src_ip") != SINKHOLE or ev.get("transport") != "tcp" or ev.get("src_port") != "80":
-        return None
-    port = _int(ev.get("dest_port"))
-    if port not in BLASTER_SOURCE_PORTS:
-        return None
-    flags = ev.get("tcp_flag", "").upper()
-    if flags and "RST" not in flags:
-        return None
-    what = "RST" if flags else "TCP (its RST)"
-    dest = ev.get("dest_ip", "?")
-    return (f"{what} from 127.0.0.1:80 to port {port} (Blaster's 1000-1999) of {dest} in {slash16(dest)}: "
-            f"Blaster's SYN flood answered by the infected host's own stack (windowsupdate.com sinkholed "
-            f"to 127.0.0.1); the destination is a spoofed address of the infected host's /16, not a scan")
-
-
-def blaster_flood_signature(ev: dict) -> Optional[str]:
-    """The reason when ``ev`` is Blaster's own SYN to 255.255.255.255:80 (windowsupdate.com unresolved)."""
-    if ev.get("dest_ip") != BLASTER_BROADCAST or ev.get("transport") != "tcp" or ev.get("dest_port") != "80":
-        return None
-    port = _int(ev.get("src_port"))
-    if port not in BLASTER_SOURCE_PORTS:
-        return None
-    src = ev.get("src_ip", "?")
-    return (f"TCP to 255.255.255.255:80 from port {port} (1000-1999) of {src}: Blaster's SYN flood "
-            f"when windowsupdate.com does not resolve; sources are spoofed inside the infected host's "
-            f"{slash16(src)}")
-
-
-def late_session_packet(ev: dict) -> Optional[str]:
-    """The flags when ``ev`` is a mid-session TCP packet (ACK, PSH ACK, FIN ACK; no SYN, no RST), else None.
-
-    A stateful device logs these after it has forgotten the connection (ASA 106015 "no connection"
-    from a busy server to a client): late packets of a real session, neither answers to spoofed
-    SYNs (those are SYN/ACK or RST) nor probes.
-    """
-    flags = ev.get("tcp_flag", "").upper()
-    if ev.get("transport") == "tcp" and flags and "SYN" not in flags and "RST" not in flags \
-            and ("ACK" in flags or "FIN" in flags or "PSH" in flags):
-        return flags
-    return None
-
-
-def answer_shape(ev: dict) -> Optional[str]:
-    """How ``ev`` looks like an answer (RST, SYN/ACK, a service's reply, an ICMP error), else None."""
-    transport = ev.get("transport")
-    sport, dport = _int(ev.get("src_port")), _int(ev.get("dest_port"))
-    if transport == "tcp":
-        flags = ev.get("tcp_flag", "").upper()
-        if "RST" in flags:
-            return f"RST from port {sport}"
-        if "SYN" in flags:
-            return f"SYN/ACK from port {sport}" if "ACK" in flags else None
-        if flags:
-            return None                                   # mid-session flags: late_session_packet
-        if is_service_port(sport) and is_ephemeral(dport):
-            return f"TCP from service port {sport} to ephemeral port {dport}"
-        return None
-    if transport == "udp":
-        if is_service_port(sport) and is_ephemeral(dport):
-            return f"UDP from service port {sport} to ephemeral port {dport}"
-        return None
-    if is_icmp(ev):
-        itype = ev.get("icmp_type")
-        answers = ICMP6_ANSWERS if ev.get("protocol_version") == "6" else ICMP_ANSWERS
-        if itype in answers:
-            return f"ICMP {answers[itype]} (type {itype})"
-    return None
-
-
-def probe_shape(ev: dict) -> Optional[tuple]:
-    """(protocol, port or ICMP type) that ``ev`` asks for when it is a request, else None."""
-    transport = ev.get("transport")
-    if transport in ("tcp", "udp"):
-        port = ev.get("dest_port")
-        return (transport, port) if port is not None else None
-    if is_icmp(ev):
-        itype = ev.get("icmp_type")
-        return ("icmp", itype) if itype in ICMP_REQUESTS else None
-    return None
-
-
-def slash16(ip: str) -> str:
-    """'203.0.113.7' -> '203.0.0.0/16' (the spoofed /16 of Blaster); '' for other addresses."""
-    parts = ip.split(".")
-    return f"{parts[0]}.{parts[1]}.0.0/16" if len(parts) == 4 else ""
-
-
-def _labels(label: str, reason: str, confidence: float) -> dict:
-    return {"bs_label": label, "bs_reason": reason, "bs_confidence": f"{confidence:.2f}"}
-
-
-def label_one(ev: Optional[dict]) -> Optional[dict]:
-    """The labels one event decides (Blaster, martian sources, not an ACL event), or None to ask the window."""
-    if not ev or not ev.get("src_ip"):
-        return _labels("none", "not an ACL event with a source address", 1.0)
-    reason = blaster_signature(ev)
-    if reason:
-        single = ev.get("packets", "1") == "1" or "RST" in ev.get("tcp_flag", "")
-        return _labels("blaster_backscatter", reason, 0.97 if single else 0.9)
-    reason = blaster_flood_signature(ev)
-    if reason:
-        return _labels("blaster_backscatter", reason, 0.9)
-    src = ev["src_ip"]
-    martian = martian_source(src)
-    device_says_spoof = ev.get("reason") == "spoof"
-    if martian or device_says_spoof:
-        answer = answer_shape(ev)
-        if answer and martian:
-            return _labels("backscatter", f"{answer} of {martian} source {src} to {ev.get('dest_ip', '?')}: "
-                           f"an answer from a stack reached through a sinkhole or a spoofed address", 0.8)
-        if martian:
-            return _labels("spoofed_source", f"{martian} source {src} cannot come from the wire "
-                           f"and the packet is not an answer: spoofed or misrouted", 0.9)
-        return _labels("spoofed_source", f"the device dropped it as spoofed (reverse path check) "
-                       f"from {src}", 0.95)
-    return None
 
 
 # --- the window --------------------------------------------------------------------------------
@@ -323,7 +128,7 @@ class Classifier:
         if labels is None:
             keys = self._keys(event)
             if not keys:
-                labels = _no_shape(event)                 # nothing to count: final at once
+                labels = no_shape(event)                 # nothing to count: final at once
         bucket = math.floor(time / self._width)
         if labels is None:
             if not self._add(keys, event, time, bucket):
@@ -382,7 +187,7 @@ class Classifier:
         if self._sign is not None and self._front is not None and \
                 self._sign * bucket < self._front - 2 * self._reach:
             return False                                  # its aggregates are gone
-        packets = _int(ev.get("packets")) or 1
+        packets = as_int(ev.get("packets")) or 1
         late = self._sign is not None and self._front is not None and self._sign * bucket < self._front
         all_aggs = self._aggs
         for key, dest in keys:
@@ -475,11 +280,11 @@ class Classifier:
         """Backscatter when the source's answers make a flood, else scan when its probes make one, else none."""
         kinds = {key[0]: key for key, _ in keys}
         if "victim" not in kinds and "hosts" not in kinds:
-            return _no_shape(ev)                          # a permitted reply (it only names peers)
+            return no_shape(ev)                          # a permitted reply (it only names peers)
         victim = None
         if "victim" in kinds:
             victim = self._backscatter_label(ev, kinds["victim"], bucket)
-        elif is_service_port(_int(ev.get("src_port"))) and ev.get("action") != "allowed":
+        elif is_service_port(as_int(ev.get("src_port"))) and ev.get("action") != "allowed":
             # a spoofed source port that happened to be a service port: the same flood, if there is one
             flood = self._backscatter_label(ev, ("victim", ev.get("dvc", ""), ev["src_ip"]), bucket)
             if flood["bs_label"] == "backscatter":
@@ -495,8 +300,8 @@ class Classifier:
         src, dest = ev["src_ip"], ev.get("dest_ip", "?")
         peers = self._verdict(("peers", key[1], key[2]), bucket)[5]
         if peers and dest in peers:
-            return _labels("none", f"{answer} to {dest}, which has permitted traffic with {src} within "
-                           f"±{self.window:.0f} s: a late reply in a conversation, not backscatter", 0.8)
+            return make_labels("none", f"{answer} to {dest}, which has permitted traffic with {src} within "
+                               f"±{self.window:.0f} s: a late reply in a conversation, not backscatter", 0.8)
         unsolicited = len(values - peers) if peers and values else dests
         packets = round(packets * unsolicited / dests) if dests else packets
         span = (f"{packets} answer(s) from {src} to {unsolicited}{'+' if capped else ''} address(es) "
@@ -505,11 +310,12 @@ class Classifier:
                 unsolicited >= BACKSCATTER_MIN_DESTS:
             spread = min(1.0, unsolicited / max(1, events))
             confidence = 0.75 + 0.2 * spread + 0.04 * min(1.0, packets / (4 * BACKSCATTER_MIN_PACKETS))
-            return _labels("backscatter", f"{answer} to {dest}: one of {span} within "
-                           f"±{self.window:.0f} s (>= {BACKSCATTER_MIN_PACKETS} over >= "
-                           f"{BACKSCATTER_MIN_SECONDS:.0f} s): {src} is answering a spoofed-source flood", confidence)
-        return _labels("none", f"{answer}, denied, but only {span} within ±{self.window:.0f} s: "
-                       f"a stray answer, not a flood's backscatter", 0.6)
+            return make_labels("backscatter", f"{answer} to {dest}: one of {span} within "
+                               f"±{self.window:.0f} s (>= {BACKSCATTER_MIN_PACKETS} over >= "
+                               f"{BACKSCATTER_MIN_SECONDS:.0f} s): {src} is answering a spoofed-source flood",
+                               confidence)
+        return make_labels("none", f"{answer}, denied, but only {span} within ±{self.window:.0f} s: "
+                           f"a stray answer, not a flood's backscatter", 0.6)
 
     def _scan_label(self, ev: dict, hosts_key: tuple, ports_key: tuple, bucket: int) -> dict:
         src = ev["src_ip"]
@@ -534,37 +340,13 @@ class Classifier:
             seconds = ports_seconds
         else:
             if hosts == ports == 0:
-                return _labels("none", f"{_traffic(ev)}: ordinary traffic, no denied probes from {src} "
-                               f"within ±{self.window:.0f} s", 0.9)
-            return _labels("none", f"{_traffic(ev)}: {src} was denied on {hosts} host(s) for this port and "
-                           f"{ports} port(s) of this host within ±{self.window:.0f} s, below a scan's "
-                           f"{SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports", 0.8)
+                return make_labels("none", f"{traffic(ev)}: ordinary traffic, no denied probes from {src} "
+                                   f"within ±{self.window:.0f} s", 0.9)
+            return make_labels("none", f"{traffic(ev)}: {src} was denied on {hosts} host(s) for this port and "
+                               f"{ports} port(s) of this host within ±{self.window:.0f} s, below a scan's "
+                               f"{SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports", 0.8)
         confidence = min(0.99, 0.7 + 0.1 * strength)
-        sport = _int(ev.get("src_port"))
+        sport = as_int(ev.get("src_port"))
         from_port = " from ephemeral ports" if is_ephemeral(sport) else ""
-        return _labels("scan", f"{target} by {src}{from_port} over {seconds:.0f} s "
-                       f"(denied probes within ±{self.window:.0f} s): {_traffic(ev)}", confidence)
-
-
-def _traffic(ev: dict) -> str:
-    dest = ev.get("dest_ip", "?")
-    port = ev.get("dest_port")
-    what = ev.get("transport", "ip")
-    if port is not None:
-        return f"{ev.get('vendor_action', 'logged')} {what} to {dest}:{port}"
-    if ev.get("icmp_type") is not None:
-        return f"{ev.get('vendor_action', 'logged')} {what} type {ev['icmp_type']} to {dest}"
-    return f"{ev.get('vendor_action', 'logged')} {what} to {dest}"
-
-
-def _no_shape(ev: dict) -> dict:
-    flags = late_session_packet(ev)
-    if flags:
-        return _labels("none", f"TCP {flags} from {ev['src_ip']}:{ev.get('src_port', '?')} to "
-                       f"{ev.get('dest_ip', '?')}:{ev.get('dest_port', '?')}: a late packet of a connection the "
-                       f"device no longer tracks, not an answer to spoofed traffic and not a probe", 0.9)
-    answer = answer_shape(ev)
-    if answer:
-        return _labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
-    return _labels("none", f"{_traffic(ev)}: neither an answer to spoofed traffic nor a probe of a "
-                   f"scan (no ports or ICMP request to count)", 0.9)
+        return make_labels("scan", f"{target} by {src}{from_port} over {seconds:.0f} s "
+                           f"(denied probes within ±{self.window:.0f} s): {traffic(ev)}", confidence)

@@ -36,7 +36,7 @@ import statistics
 import zlib
 from typing import Optional
 
-from .backscatter import BLASTER_BROADCAST, slash16
+from .shapes import BLASTER_BROADCAST, slash16
 
 DISTINCT_CAP = 10000
 HISTORY = 64                    # burst start/end times kept per place for patterns()

@@ -1,0 +1,241 @@
+"""What one ACL event is: Blaster's signature, martian sources, answer and probe shapes.
+
+The facts the classifier (``backscatter``) reads of each event, and the labels one event decides
+(``label_one``), in this order:
+
+1. ``blaster_signature``: a TCP answer from the sinkhole 127.0.0.1 port 80 to a destination port
+   1000-1999 (IOS ``denied tcp 127.0.0.1(80) -> x(1515), 1 packet``; ASA 106015 ``Deny TCP (no
+   connection) from 127.0.0.1/80 ... flags RST``): Blaster's SYN flood against windowsupdate.com,
+   resolved to 127.0.0.1, answered by the infected host's own stack -> ``blaster_backscatter``.
+2. ``blaster_flood_signature``: SYNs to 255.255.255.255:80 from source ports 1000-1999 (the flood
+   itself when windowsupdate.com does not resolve; the sources are spoofed inside the infected
+   host's /16) -> ``blaster_backscatter``.
+3. ``martian_source`` (127/8, 0/8, 169.254/16, 224/4, 240/4; ::1, ::, ff00::/8) or the device's own
+   spoof verdict (ASA 106016): answer-shaped -> ``backscatter`` (a sinkholed or spoofed stack
+   answering), otherwise ``spoofed_source``.
+
+Labels are dicts of ``bs_label``, ``bs_reason`` (one line naming the facts that matched) and
+``bs_confidence`` (0-1, two decimals).
+"""
+import ipaddress
+from functools import lru_cache
+from typing import Optional
+
+SINKHOLE = "127.0.0.1"                  # where the "sinkhole windowsupdate.com" advice sent Blaster's flood
+BLASTER_SOURCE_PORTS = range(1000, 2000)  # Blaster: source port 1000 + rand() % 1000
+BLASTER_BROADCAST = "255.255.255.255"   # the flood's target when windowsupdate.com does not resolve
+
+MARTIAN_SOURCES = tuple((ipaddress.ip_network(net), what) for net, what in (
+    ("127.0.0.0/8", "loopback"),
+    ("0.0.0.0/8", "'this network' (unspecified)"),
+    ("169.254.0.0/16", "link-local"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved/broadcast"),
+    ("::1/128", "loopback"),
+    ("::/128", "unspecified"),
+    ("ff00::/8", "multicast"),
+))
+
+ICMP_ANSWERS = {"0": "echo reply", "3": "destination unreachable", "4": "source quench",
+                "5": "redirect", "11": "time exceeded", "12": "parameter problem"}
+ICMP6_ANSWERS = {"1": "destination unreachable", "2": "packet too big", "3": "time exceeded",
+                 "4": "parameter problem", "129": "echo reply"}
+ICMP_REQUESTS = {"8": "echo", "13": "timestamp", "15": "information", "17": "address mask", "128": "echo"}
+# Services above 1023 that answer from a fixed port (a reply from them is answer-shaped).
+HIGH_SERVICE_PORTS = frozenset((1433, 1521, 1723, 3306, 3389, 5060, 5432, 5900, 6667, 8000, 8080, 8443, 8888))
+
+# --- facts about one event -------------------------------------------------------------------
+
+def as_int(value) -> Optional[int]:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def is_ephemeral(port: Optional[int]) -> bool:
+    """A client-side port: 1024 and up (Windows XP used 1025-5000; IANA's own range starts at 49152)."""
+    return port is not None and port >= 1024 and port not in HIGH_SERVICE_PORTS
+
+
+def is_service_port(port: Optional[int]) -> bool:
+    """A server's fixed port: well known (< 1024) or a common service above it (``HIGH_SERVICE_PORTS``)."""
+    return port is not None and (0 < port < 1024 or port in HIGH_SERVICE_PORTS)
+
+
+def is_icmp(ev: dict) -> bool:
+    return ev.get("transport", "") in ("icmp", "icmp6", "icmpv6", "ipv6-icmp", "1", "58")
+
+
+_MARTIAN_V4 = {"127": "loopback", "0": "'this network' (unspecified)"}
+_MARTIAN_V4.update(dict.fromkeys(map(str, range(224, 240)), "multicast"))
+_MARTIAN_V4.update(dict.fromkeys(map(str, range(240, 256)), "reserved/broadcast"))
+
+
+def martian_source(ip: str) -> Optional[str]:
+    """What kind of address ``ip`` is when it can never be a packet's real source, else None.
+
+    IPv4 is read from its first octets (once per event, so no ``ipaddress`` object); IPv6, rare in
+    ACL logs, through ``MARTIAN_SOURCES``."""
+    if ":" not in ip:
+        first, _, rest = ip.partition(".")
+        if first == "169":
+            return "link-local" if rest.startswith("254.") else None
+        return _MARTIAN_V4.get(first) if rest else None
+    return _martian_v6(ip)
+
+
+@lru_cache(maxsize=4096)
+def _martian_v6(ip: str) -> Optional[str]:
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    for net, what in MARTIAN_SOURCES:
+        if addr.version == net.version and addr in net:
+            return what
+    return None
+
+
+def blaster_signature(ev: dict) -> Optional[str]:
+    """The reason when ``ev`` is Blaster's RST from the 127.0.0.1:80 sinkhole to a spoofed port 1000-1999."""
+    if ev.get("src_ip") != SINKHOLE or ev.get("transport") != "tcp" or ev.get("src_port") != "80":
+        return None
+    port = as_int(ev.get("dest_port"))
+    if port not in BLASTER_SOURCE_PORTS:
+        return None
+    flags = ev.get("tcp_flag", "").upper()
+    if flags and "RST" not in flags:
+        return None
+    what = "RST" if flags else "TCP (its RST)"
+    dest = ev.get("dest_ip", "?")
+    return (f"{what} from 127.0.0.1:80 to port {port} (Blaster's 1000-1999) of {dest} in {slash16(dest)}: "
+            f"Blaster's SYN flood answered by the infected host's own stack (windowsupdate.com sinkholed "
+            f"to 127.0.0.1); the destination is a spoofed address of the infected host's /16, not a scan")
+
+
+def blaster_flood_signature(ev: dict) -> Optional[str]:
+    """The reason when ``ev`` is Blaster's own SYN to 255.255.255.255:80 (windowsupdate.com unresolved)."""
+    if ev.get("dest_ip") != BLASTER_BROADCAST or ev.get("transport") != "tcp" or ev.get("dest_port") != "80":
+        return None
+    port = as_int(ev.get("src_port"))
+    if port not in BLASTER_SOURCE_PORTS:
+        return None
+    src = ev.get("src_ip", "?")
+    return (f"TCP to 255.255.255.255:80 from port {port} (1000-1999) of {src}: Blaster's SYN flood "
+            f"when windowsupdate.com does not resolve; sources are spoofed inside the infected host's "
+            f"{slash16(src)}")
+
+
+def late_session_packet(ev: dict) -> Optional[str]:
+    """The flags when ``ev`` is a mid-session TCP packet (ACK, PSH ACK, FIN ACK; no SYN, no RST), else None.
+
+    A stateful device logs these after it has forgotten the connection (ASA 106015 "no connection"
+    from a busy server to a client): late packets of a real session, neither answers to spoofed
+    SYNs (those are SYN/ACK or RST) nor probes.
+    """
+    flags = ev.get("tcp_flag", "").upper()
+    if ev.get("transport") == "tcp" and flags and "SYN" not in flags and "RST" not in flags \
+            and ("ACK" in flags or "FIN" in flags or "PSH" in flags):
+        return flags
+    return None
+
+
+def answer_shape(ev: dict) -> Optional[str]:
+    """How ``ev`` looks like an answer (RST, SYN/ACK, a service's reply, an ICMP error), else None."""
+    transport = ev.get("transport")
+    sport, dport = as_int(ev.get("src_port")), as_int(ev.get("dest_port"))
+    if transport == "tcp":
+        flags = ev.get("tcp_flag", "").upper()
+        if "RST" in flags:
+            return f"RST from port {sport}"
+        if "SYN" in flags:
+            return f"SYN/ACK from port {sport}" if "ACK" in flags else None
+        if flags:
+            return None                                   # mid-session flags: late_session_packet
+        if is_service_port(sport) and is_ephemeral(dport):
+            return f"TCP from service port {sport} to ephemeral port {dport}"
+        return None
+    if transport == "udp":
+        if is_service_port(sport) and is_ephemeral(dport):
+            return f"UDP from service port {sport} to ephemeral port {dport}"
+        return None
+    if is_icmp(ev):
+        itype = ev.get("icmp_type")
+        answers = ICMP6_ANSWERS if ev.get("protocol_version") == "6" else ICMP_ANSWERS
+        if itype in answers:
+            return f"ICMP {answers[itype]} (type {itype})"
+    return None
+
+
+def probe_shape(ev: dict) -> Optional[tuple]:
+    """(protocol, port or ICMP type) that ``ev`` asks for when it is a request, else None."""
+    transport = ev.get("transport")
+    if transport in ("tcp", "udp"):
+        port = ev.get("dest_port")
+        return (transport, port) if port is not None else None
+    if is_icmp(ev):
+        itype = ev.get("icmp_type")
+        return ("icmp", itype) if itype in ICMP_REQUESTS else None
+    return None
+
+
+def slash16(ip: str) -> str:
+    """'203.0.113.7' -> '203.0.0.0/16' (the spoofed /16 of Blaster); '' for other addresses."""
+    parts = ip.split(".")
+    return f"{parts[0]}.{parts[1]}.0.0/16" if len(parts) == 4 else ""
+
+
+def make_labels(label: str, reason: str, confidence: float) -> dict:
+    return {"bs_label": label, "bs_reason": reason, "bs_confidence": f"{confidence:.2f}"}
+
+
+def label_one(ev: Optional[dict]) -> Optional[dict]:
+    """The labels one event decides (Blaster, martian sources, not an ACL event), or None to ask the window."""
+    if not ev or not ev.get("src_ip"):
+        return make_labels("none", "not an ACL event with a source address", 1.0)
+    reason = blaster_signature(ev)
+    if reason:
+        single = ev.get("packets", "1") == "1" or "RST" in ev.get("tcp_flag", "")
+        return make_labels("blaster_backscatter", reason, 0.97 if single else 0.9)
+    reason = blaster_flood_signature(ev)
+    if reason:
+        return make_labels("blaster_backscatter", reason, 0.9)
+    src = ev["src_ip"]
+    martian = martian_source(src)
+    device_says_spoof = ev.get("reason") == "spoof"
+    if martian or device_says_spoof:
+        answer = answer_shape(ev)
+        if answer and martian:
+            return make_labels("backscatter", f"{answer} of {martian} source {src} to {ev.get('dest_ip', '?')}: "
+                               f"an answer from a stack reached through a sinkhole or a spoofed address", 0.8)
+        if martian:
+            return make_labels("spoofed_source", f"{martian} source {src} cannot come from the wire "
+                               f"and the packet is not an answer: spoofed or misrouted", 0.9)
+        return make_labels("spoofed_source", f"the device dropped it as spoofed (reverse path check) "
+                           f"from {src}", 0.95)
+    return None
+
+
+def traffic(ev: dict) -> str:
+    dest = ev.get("dest_ip", "?")
+    port = ev.get("dest_port")
+    what = ev.get("transport", "ip")
+    if port is not None:
+        return f"{ev.get('vendor_action', 'logged')} {what} to {dest}:{port}"
+    if ev.get("icmp_type") is not None:
+        return f"{ev.get('vendor_action', 'logged')} {what} type {ev['icmp_type']} to {dest}"
+    return f"{ev.get('vendor_action', 'logged')} {what} to {dest}"
+
+
+def no_shape(ev: dict) -> dict:
+    flags = late_session_packet(ev)
+    if flags:
+        return make_labels("none", f"TCP {flags} from {ev['src_ip']}:{ev.get('src_port', '?')} to "
+                           f"{ev.get('dest_ip', '?')}:{ev.get('dest_port', '?')}: a late packet of a connection the "
+                           f"device no longer tracks, not an answer to spoofed traffic and not a probe", 0.9)
+    answer = answer_shape(ev)
+    if answer:
+        return make_labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
+    return make_labels("none", f"{traffic(ev)}: neither an answer to spoofed traffic nor a probe of a "
+                       f"scan (no ports or ICMP request to count)", 0.9)
