@@ -228,3 +228,25 @@ def test_package_contains_nothing_forbidden(package):
 def test_package_modes(package):
     bad = [(m.name, oct(m.mode)) for m in package if m.mode != (0o755 if m.isdir() else 0o644)]
     assert bad == []
+
+
+def test_the_apps_own_files_name_no_routable_host(repo, stage_module):
+    """AppInspect lists only its first 25 IP findings (most in vendored libraries: see
+    appinspect_known_warnings.md), so the app's own shipped files are checked here: every IP literal
+    is loopback, private, reserved, multicast, unspecified or a documentation address (RFC 5737)."""
+    import ipaddress
+    literal = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?![\w.])")
+    documentation = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
+    found = []
+    for rel in stage_module.shipped_files(repo):
+        if rel.startswith("lib/") or rel.endswith(".png"):
+            continue
+        for text in literal.findall((repo / rel).read_text(encoding="utf-8", errors="replace")):
+            try:
+                ip = ipaddress.ip_address(text)
+            except ValueError:
+                continue
+            if not (ip.is_private or ip.is_loopback or ip.is_reserved or ip.is_multicast or ip.is_unspecified
+                    or ip.is_link_local or any(ip in net for net in documentation)):
+                found.append((rel, text))
+    assert found == []

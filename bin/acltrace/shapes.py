@@ -181,7 +181,7 @@ def probe_shape(ev: dict) -> Optional[tuple]:
 
 
 def slash16(ip: str) -> str:
-    """'203.0.113.7' -> '203.0.0.0/16' (the spoofed /16 of Blaster); '' for other addresses."""
+    """'10.20.7.42' -> '10.20.0.0/16' (the spoofed /16 of Blaster); '' for other addresses."""
     parts = ip.split(".")
     return f"{parts[0]}.{parts[1]}.0.0/16" if len(parts) == 4 else ""
 
