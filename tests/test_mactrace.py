@@ -74,3 +74,14 @@ def test_lookup_rows_cover_the_campus():
     rows = lookup_rows()
     assert {r["switch"] for r in rows["acltrace_mac_table"]} == {"core-sw1", "acc-sw1", "acc-sw2"}
     assert {r["device"] for r in rows["acltrace_arp"]} == {"gw-rtr1", "core-rtr2"}
+
+
+def test_shipped_lookups_have_the_columns_the_code_reads_and_writes(tmp_path):
+    import csv
+
+    from conftest import REPO
+
+    from acltrace.lookups import COLUMNS, MAC_EDGE_COLUMNS
+    for name, columns in {**COLUMNS, "acltrace_mac_edge": MAC_EDGE_COLUMNS}.items():
+        with open(REPO / "lookups" / f"{name}.csv", newline="", encoding="utf-8") as f:
+            assert tuple(next(csv.reader(f))) == columns, name

@@ -28,6 +28,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 # ---------------------------------------------------------------- header pieces (header.py)
 sys.path.insert(0, str(REPO / "bin"))
 from acltrace.header import DATE_TIME, ISO, MON, TZ, UPTIME  # noqa: E402  the parser's own pieces
+from acltrace.lookups import COLUMNS, MAC_EDGE_COLUMNS  # noqa: E402  the trace's lookup columns
 
 DEVTIME = rf"(?:{DATE_TIME}|{ISO})(?: (?:{TZ}))?|{UPTIME}"
 DVC = (r"(?!(?i:local|user|daemon|kern)[^\s.]*\.)"
@@ -373,13 +374,8 @@ def transforms_text():
 
 
 # ---------------------------------------------------------------- the MAC trace's lookups (not generated)
-_LOOKUP_FIELDS = {
-    "acltrace_mac_table": "mac, switch, port, vlan, type, first_seen, last_seen, source",
-    "acltrace_neighbors": "switch, port, neighbor, neighbor_port, capabilities, platform, neighbor_ip, protocol, "
-                          "first_seen, last_seen, source",
-    "acltrace_arp": "ip, mac, device, interface, first_seen, last_seen, source",
-    "acltrace_mac_edge": "mac, switch, port, vlan, last_seen, verdict",
-}
+_LOOKUP_FIELDS = {name: ", ".join(columns)
+                  for name, columns in {**COLUMNS, "acltrace_mac_edge": MAC_EDGE_COLUMNS}.items()}
 DEVICE_TRANSFORMS = (
     "\n# ---- the MAC trace's lookups (DESIGN.md section 5; lookups/README.md): CSV files, built and\n"
     "# refreshed by the 'acltrace - Build ...' saved searches, replicated to indexers with the knowledge\n"

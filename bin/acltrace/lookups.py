@@ -17,6 +17,8 @@ COLUMNS = {
                            "neighbor_ip", "protocol", "first_seen", "last_seen", "source"),
     "acltrace_arp": ("ip", "mac", "device", "interface", "first_seen", "last_seen", "source"),
 }
+# MAC -> its traced edge port: written by "acltrace - Build MAC edge lookup", read by the automatic lookup.
+MAC_EDGE_COLUMNS = ("mac", "switch", "port", "vlan", "last_seen", "verdict")
 # Without these a row means nothing to the trace; a file whose header lacks one is malformed.
 REQUIRED = {"acltrace_mac_table": ("mac", "switch", "port"),
             "acltrace_neighbors": ("switch", "port", "neighbor"),

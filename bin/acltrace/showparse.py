@@ -35,12 +35,12 @@ from functools import cache, lru_cache
 from typing import Optional
 
 import textfsm
-from netaddr import EUI, mac_unix_expanded
 from textfsm import clitable
 
 from acltrace import capture
 from acltrace.capture import ARP, MAC
 from acltrace.ifname import canonical
+from acltrace.tracerows import normal_mac
 
 # Tried in this order when the platform is not known; ties go to the earlier one.
 PLATFORMS = (
@@ -69,25 +69,6 @@ class Tables:
 
 
 # --- values -------------------------------------------------------------------------------------
-
-_MAC_FORMS = re.compile(
-    r"[0-9a-f]{4}([.-])[0-9a-f]{4}\1[0-9a-f]{4}|[0-9a-f]{6}[-:][0-9a-f]{6}|[0-9a-f]{12}"
-    r"|[0-9a-f]{1,2}([:-])[0-9a-f]{1,2}(?:\2[0-9a-f]{1,2}){4}",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=131072)
-def normal_mac(value: str) -> Optional[str]:
-    """``value`` as ``aa:bb:cc:dd:ee:ff``, or None when it is not a MAC address."""
-    value = value.strip()
-    if not _MAC_FORMS.fullmatch(value):
-        return None
-    try:
-        return str(EUI(value, dialect=mac_unix_expanded))
-    except (ValueError, TypeError, ArithmeticError):
-        return None
-
 
 _CAP_PHRASES = re.compile(
     r"wlan[ -]?access[ -]?point|wlan ap|docsis cable device|two-port mac relay|igmp filtering"

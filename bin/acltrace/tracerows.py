@@ -7,9 +7,9 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from netaddr import OUI, NotRegisteredError
+from netaddr import EUI, OUI, NotRegisteredError, mac_unix_expanded
 
-from acltrace.addr import ip_version, mac_colon
+from acltrace.addr import ip_version
 
 _MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
 _SERIAL = re.compile(r"\s*\([^)]*\)\Z")     # NX-OS CDP names: sw1(FOC123)
@@ -38,11 +38,28 @@ def text(row: dict, key: str) -> str:
 
 
 def normal_mac(value: object) -> Optional[str]:
-    """'aa:bb:cc:dd:ee:ff' from any common spelling, None when it is not a MAC."""
+    """'aa:bb:cc:dd:ee:ff' from any common spelling (Cisco dotted, dashes, HP's '500000-260000', colons,
+    bare hex), None when it is not a MAC. The one MAC normaliser of device tables and lookups."""
     if value is None:
         return None
     s = str(value).strip().lower()
-    return s if _MAC.match(s) else mac_colon(s)
+    return s if _MAC.match(s) else _spelled_mac(s)
+
+
+_MAC_FORMS = re.compile(
+    r"[0-9a-f]{4}([.-])[0-9a-f]{4}\1[0-9a-f]{4}|[0-9a-f]{6}[-:][0-9a-f]{6}|[0-9a-f]{12}"
+    r"|[0-9a-f]{1,2}([:-])[0-9a-f]{1,2}(?:\2[0-9a-f]{1,2}){4}")
+
+
+@lru_cache(maxsize=131072)
+def _spelled_mac(value: str) -> Optional[str]:
+    """netaddr's reading of a lower-case MAC spelling ``_MAC_FORMS`` accepts."""
+    if not _MAC_FORMS.fullmatch(value):
+        return None
+    try:
+        return str(EUI(value, dialect=mac_unix_expanded))
+    except (ValueError, TypeError, ArithmeticError):
+        return None
 
 
 def epoch(value: object) -> Optional[float]:
