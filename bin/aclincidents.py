@@ -27,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from commandpipes import widen_pipes  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, ReportingCommand, dispatch  # noqa: E402
 
 from acltrace.gcpolicy import fewer_collections  # noqa: E402
@@ -126,5 +127,6 @@ class AclIncidentsCommand(ReportingCommand):
 
 
 if __name__ == "__main__":
+    widen_pipes()
     fewer_collections()
     dispatch(AclIncidentsCommand, sys.argv, sys.stdin, sys.stdout, __name__)

@@ -30,6 +30,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from commandpipes import widen_pipes  # noqa: E402
 from csvscan import nul_stand_in, scan  # noqa: E402
 from splunklib.searchcommands import (  # noqa: E402
     Configuration,
@@ -302,20 +303,7 @@ class AclParseCommand(StreamingCommand):
         self._failed_records = self._failed_chunks = 0
 
 
-def _widen_pipes():
-    """Give the pipes to and from splunkd 1 MiB buffers instead of Linux's 64 KiB: a chunk of
-    tens of MB then crosses in tens of steps, not hundreds, each a wait on the other process."""
-    if not sys.platform.startswith("linux"):
-        return
-    import fcntl
-    for stream in (sys.stdin, sys.stdout):
-        try:
-            fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
-        except (OSError, ValueError, AttributeError):  # not a pipe, or over the user's pipe quota
-            pass
-
-
 if __name__ == "__main__":
     fewer_collections()
-    _widen_pipes()
+    widen_pipes()
 dispatch(AclParseCommand, sys.argv, sys.stdin, sys.stdout, __name__)

@@ -31,7 +31,7 @@ held event may come out in a later chunk than it came in).
 
 Record path (SCP v2), as in aclparse: ``_execute_chunk_v2`` reads only the ``_time`` of each
 record and the aclparse cells the classifier reads (``READS``), in one ``csvscan`` regex pass per
-chunk, holds the record as its CSV text and sends it out as that text, padded to the reply's
+chunk, holds the record as (its chunk's header, its CSV text) and sends it out as that text, padded to the reply's
 columns, plus the ``bs_`` cells; a record whose header is not the start of the reply's (or that
 carries ``bs_`` columns already) is re-written by column name. A body the regex does not read
 whole goes through ``csv.reader``. ``stream`` is the same over splunklib's dict records, for
@@ -45,12 +45,13 @@ from re import Match
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from commandpipes import widen_pipes  # noqa: E402
 from csvscan import csv_cell, nul_stand_in, scan, value  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
 from acltrace.backscatter import READS, Classifier  # noqa: E402
-from acltrace.gcpolicy import fewer_collections  # noqa: E402
+from acltrace.gcpolicy import collect_between_chunks  # noqa: E402
 from acltrace.records import acl_event, epoch, seconds  # noqa: E402
 
 LABEL_FIELDS = ("bs_label", "bs_reason", "bs_confidence")
@@ -58,17 +59,6 @@ MAX_WINDOW = 86400.0
 _READ = frozenset(("_time", *READS))   # the only cells the fast path reads
 _OURS = frozenset(LABEL_FIELDS + tuple("__mv_" + name for name in LABEL_FIELDS))
 
-
-
-class _Row:
-    """A record on the fast path: its chunk's header (a tuple shared by the chunk's records) and
-    its CSV text without the line end."""
-
-    __slots__ = ("columns", "text")
-
-    def __init__(self, columns, text):
-        self.columns = columns
-        self.text = text
 
 
 def _read_rows(text):
@@ -96,6 +86,7 @@ def _label_cells(labels):
     return f"{labels['bs_label']},{csv_cell(labels['bs_reason'])},{labels['bs_confidence']}"
 
 
+@collect_between_chunks
 @Configuration(distributed=False)
 class BackscatterCommand(StreamingCommand):
     """Labels ACL events as Blaster backscatter, backscatter, spoofed source, scan or none, with a reason.
@@ -165,7 +156,10 @@ class BackscatterCommand(StreamingCommand):
     def _take(self, record, event, time):
         """Feed one record (``event``: the core's event or None, ``time``: its _time value) and
         return the (record, labels) pairs that became final."""
-        time = epoch(time)
+        return self._take_at(record, event, epoch(time))
+
+    def _take_at(self, record, event, time):
+        """``_take`` with ``time`` read (epoch seconds or None)."""
         if time is None:
             time = self._last_time
             if time is None:
@@ -194,16 +188,20 @@ class BackscatterCommand(StreamingCommand):
             self._held[id(event)] = record
             return self._classifier.feed(event, time)
         except Exception:  # a bad record must not fail the search: it goes on without labels
-            self._failures += 1
-            if event is not None:
-                self._held.pop(id(event), None)
-            stand_in = {}   # an event with no fields keeps the record's place in the stream
-            self._failed[id(stand_in)] = stand_in
-            self._held[id(stand_in)] = record
-            try:
-                return self._classifier.feed(stand_in, time)
-            except Exception:
-                return []   # the record goes out at the end (_leftovers)
+            return self._unlabelled(record, event, time)
+
+    def _unlabelled(self, record, event, time):
+        """Feed a record the classifier failed on as an event with no fields: it keeps its place."""
+        self._failures += 1
+        if event is not None:
+            self._held.pop(id(event), None)
+        stand_in = {}
+        self._failed[id(stand_in)] = stand_in
+        self._held[id(stand_in)] = record
+        try:
+            return self._classifier.feed(stand_in, time)
+        except Exception:
+            return []   # the record goes out at the end (_leftovers)
 
     def _finish(self):
         out = []
@@ -256,9 +254,21 @@ class BackscatterCommand(StreamingCommand):
                 if name not in self._seen:
                     self._seen.add(name)
                     self._columns.append(name)
-            take = self._take
+            held, feed = self._held, self._classifier.feed
             for text, event in rows:
-                out += take(_Row(columns, text), event, event.pop("_time", None))
+                time = epoch(event.pop("_time", None))
+                record = (columns, text)
+                if time is None or self._untimed:
+                    out += self._take_at(record, event, time)
+                    continue
+                self._last_time = time
+                held[id(event)] = record
+                try:
+                    pairs = feed(event, time)
+                except Exception:  # a bad record must not fail the search: it goes on without labels
+                    pairs = self._unlabelled(record, event, time)
+                if pairs:
+                    out += self._labelled(pairs)
         if self._finished:
             out += self._end()
         if out:
@@ -299,15 +309,16 @@ class BackscatterCommand(StreamingCommand):
         pads = {}                                   # id(a record's header) -> its padding, or None
         for row, labels in pairs:
             cells = _label_cells(labels) if labels else ",,"
-            key = id(row.columns)
+            header, text = row
+            key = id(header)
             if key in pads:
                 pad = pads[key]
             else:
-                pad = pads[key] = self._padding(row.columns)
+                pad = pads[key] = self._padding(header)
             if pad is not None:                     # its columns come first: pad, then the labels
-                lines.append(f"{row.text}{pad},{cells}\n")
+                lines.append(f"{text}{pad},{cells}\n")
                 continue
-            values = dict(zip(row.columns, next(iter(_read_rows(row.text)), [])))
+            values = dict(zip(header, next(iter(_read_rows(text)), [])))
             lines.append(_csv_line([values.get(name, "") for name in columns]) + f",{cells}\n")
         return "".join(lines)
 
@@ -327,5 +338,5 @@ class BackscatterCommand(StreamingCommand):
 
 
 if __name__ == "__main__":
-    fewer_collections()
+    widen_pipes()
     dispatch(BackscatterCommand, sys.argv, sys.stdin, sys.stdout, __name__)

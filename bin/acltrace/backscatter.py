@@ -80,6 +80,9 @@ DISTINCT_CAP = 512              # distinct destinations counted per key and wind
 
 # --- the window --------------------------------------------------------------------------------
 
+_NO_VERDICT = (0, 0, 0, False, 0.0, None)   # a key with no events in the window
+
+
 class _Agg:
     """One key's counters in one bucket."""
     __slots__ = ("events", "packets", "dests", "tmin", "tmax")
@@ -184,12 +187,13 @@ class Classifier:
         return keys
 
     def _add(self, keys: tuple, ev: dict, time: float, bucket: int) -> bool:
-        if self._sign is not None and self._front is not None and \
-                self._sign * bucket < self._front - 2 * self._reach:
+        sign, front = self._sign, self._front
+        late = sign is not None and front is not None and sign * bucket < front
+        if late and sign * bucket < front - 2 * self._reach:
             return False                                  # its aggregates are gone
         packets = as_int(ev.get("packets")) or 1
-        late = self._sign is not None and self._front is not None and self._sign * bucket < self._front
         all_aggs = self._aggs
+        bucket_keys = None
         for key, dest in keys:
             per_key = all_aggs.get(key)
             if per_key is None:
@@ -197,7 +201,11 @@ class Classifier:
             agg = per_key.get(bucket)
             if agg is None:
                 agg = per_key[bucket] = _Agg(time)
-                self._bucket_keys.setdefault(bucket, []).append(key)
+                if bucket_keys is None:
+                    bucket_keys = self._bucket_keys.get(bucket)
+                    if bucket_keys is None:
+                        bucket_keys = self._bucket_keys[bucket] = []
+                bucket_keys.append(key)
             agg.events += 1
             agg.packets += packets
             if dest is not None and len(agg.dests) < BUCKET_DISTINCT_CAP:
@@ -213,7 +221,16 @@ class Classifier:
 
     def _verdict(self, key: tuple, bucket: int) -> tuple:
         """(events, packets, distinct, capped, seconds, the distinct values for victim/peers keys or None)
-        of ``key`` over the window of ``bucket``."""
+        of ``key`` over the window of ``bucket``. Most keys live in one bucket (a source seen once):
+        their verdict is that bucket's counters, read without the cache."""
+        per_key = self._aggs.get(key)
+        if per_key is None:
+            return _NO_VERDICT
+        if len(per_key) == 1:
+            for b, agg in per_key.items():
+                if abs(b - bucket) > self._reach:
+                    return _NO_VERDICT
+                return agg.events, agg.packets, len(agg.dests), False, agg.tmax - agg.tmin, agg.dests
         cache = self._verdicts.get(bucket)
         if cache is None:
             cache = self._verdicts[bucket] = {}
@@ -223,7 +240,7 @@ class Classifier:
             dests: set = set()
             tmin, tmax = math.inf, -math.inf
             low, high = bucket - self._reach, bucket + self._reach
-            for b, agg in self._aggs.get(key, {}).items():   # a key lives in a few buckets
+            for b, agg in per_key.items():   # a key lives in a few buckets
                 if b < low or b > high:
                     continue
                 events += agg.events
