@@ -30,7 +30,7 @@ from io import StringIO
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from commandpipes import widen_pipes  # noqa: E402
+from commandpipes import ReplyBuffer, widen_pipes  # noqa: E402
 from csvscan import nul_stand_in, scan  # noqa: E402
 from splunklib.searchcommands import (  # noqa: E402
     Configuration,
@@ -119,14 +119,12 @@ class AclParseCommand(StreamingCommand):
         splunklib's ``_execute_v2`` reads the chunk (body decoded as UTF-8 with replacement
         characters) and, after this returns, sends the record writer's buffer with the chunk's
         messages and ``finished`` flag; we only fill that buffer. We give it a new one each
-        chunk: a StringIO written once hands back that very string, while the writer's own,
-        truncated after every chunk, copies the text in and out of a 4-byte-per-character
-        array (~0.5 us a record).
+        chunk (``commandpipes.ReplyBuffer``: the reply's text goes out without being copied).
         """
         writer = self._record_writer
         if not isinstance(getattr(writer, "_buffer", None), StringIO):
             return super()._execute_chunk_v2(process, chunk)  # a splunklib we don't know
-        writer._buffer = buffer = StringIO()
+        writer._buffer = buffer = ReplyBuffer()
         body = chunk[1]
         if body:
             failed = self._failed_records

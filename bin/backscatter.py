@@ -45,7 +45,7 @@ from re import Match
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from commandpipes import widen_pipes  # noqa: E402
+from commandpipes import ReplyBuffer, widen_pipes  # noqa: E402
 from csvscan import csv_cell, nul_stand_in, scan, value  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
@@ -240,12 +240,12 @@ class BackscatterCommand(StreamingCommand):
 
         A record is read for its ``_time`` and the cells the classifier reads only (``csvscan``), held as its CSV
         text, and sent out as that text plus the ``bs_`` cells. We fill the record writer's buffer
-        (a new StringIO each chunk, as aclparse does); splunklib sends it with the chunk's messages.
+        (a new ``ReplyBuffer`` each chunk, as aclparse does); splunklib sends it with the chunk's messages.
         """
         writer = self._record_writer
         if not isinstance(getattr(writer, "_buffer", None), StringIO):
             return super()._execute_chunk_v2(process, chunk)  # a splunklib we don't know
-        writer._buffer = buffer = StringIO()
+        writer._buffer = buffer = ReplyBuffer()
         out = []
         body = chunk[1]
         if body:
