@@ -46,7 +46,7 @@ from re import Match
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
 from commandpipes import ReplyBuffer, widen_pipes  # noqa: E402
-from csvscan import csv_cell, nul_stand_in, scan, value  # noqa: E402
+from csvscan import csv_cell, nul_stand_in, scan  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
@@ -70,11 +70,6 @@ def _read_rows(text):
     if stand_in is None:
         return list(rows)
     return [[cell.replace(stand_in, "\0") for cell in row] for row in rows]
-
-
-def _first(text):
-    """The first line of a quoted cell's value."""
-    return value(text).split("\n", 1)[0]
 
 
 def _csv_line(values):
@@ -276,19 +271,19 @@ class BackscatterCommand(StreamingCommand):
 
     def _rows(self, body):
         """A body's header (a tuple) and its records as (CSV text, the core's event with the
-        record's ``_time`` added). A multivalue cell gives its first line, as ``one`` does."""
+        record's ``_time`` added; empty cells are empty values). A multivalue cell gives its
+        first line, as ``one`` does."""
         header_end = body.find("\n") + 1 or len(body)
         first = body[:header_end].rstrip("\r\n")
         if '"' not in first:                        # splunkd's header: plain names
             columns = tuple(first.split(","))
             order = [i for i, name in enumerate(columns) if name in _READ]
-            matches = scan(body, header_end, len(columns), order, whole=True)
+            # the cells we read all plain (a quoted one, such as a multivalue field's, is rare)
+            matches = scan(body, header_end, len(columns), order, plain=True)
             if matches is not None:
                 names = [columns[i] for i in order]
-                return columns, [
-                    (groups[0], {name: (cell if cell[0] != '"' else _first(cell))
-                                 for name, cell in zip(names, groups[1:]) if cell})
-                    for groups in map(Match.groups, matches)]
+                return columns, [(groups[0], dict(zip(names, groups[1:])))
+                                 for groups in map(Match.groups, matches)]
         # anything else: csv.reader, each record re-written as CSV (ragged ones padded or cut)
         table = _read_rows(body)
         if not table:

@@ -33,30 +33,25 @@ _INSIDE = r'[^"]*(?:""[^"]*)*'             # what is between a quoted cell's quo
 _QUOTED = f'"{_INSIDE}"'
 
 
-def record_regex(width, at, whole=False):
+def record_regex(width, at, plain=False):
     """A regex for a record of ``width`` cells: group 1 is its text without the line end, and
     each cell of the indexes ``at`` (in increasing order) two groups after it: a quoted cell's
-    inside (still with doubled quotes), or a plain or empty cell. With ``whole``, one group per
-    cell instead: the cell as written (``value`` reads it). re's own cache keeps it compiled for
-    the next chunk."""
+    inside (still with doubled quotes), or a plain or empty cell. With ``plain``, one group per
+    cell instead, which matches only a plain or empty cell (its value as is). re's own cache
+    keeps it compiled for the next chunk."""
     cells = [f"(?:{_QUOTED}|{_PLAIN}|)"] * width
     for i in at:
-        cells[i] = f"({_QUOTED}|{_PLAIN}|)" if whole else f'(?:"({_INSIDE})"|({_PLAIN}|))'
+        cells[i] = f"({_PLAIN}|)" if plain else f'(?:"({_INSIDE})"|({_PLAIN}|))'
     return re.compile(r"(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
 
 
-def scan(body, header_end, width, at, whole=False):
-    """The matches of ``record_regex(width, at, whole)`` for every record after the header, or
+def scan(body, header_end, width, at, plain=False):
+    """The matches of ``record_regex(width, at, plain)`` for every record after the header, or
     None when a record does not match (csv.reader must read the body)."""
-    matches = list(iter(record_regex(width, at, whole).scanner(body, header_end).match, None))
+    matches = list(iter(record_regex(width, at, plain).scanner(body, header_end).match, None))
     if (matches[-1].end() if matches else header_end) != len(body):
         return None
     return matches
-
-
-def value(text):
-    """A cell's value from its text as written (``whole``)."""
-    return text[1:-1].replace('""', '"') if text[:1] == '"' else text
 
 
 def csv_cell(value):

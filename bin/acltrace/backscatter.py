@@ -1,8 +1,8 @@
 """Tell Blaster backscatter, other backscatter, spoofed sources and scans apart (DESIGN.md section 4).
 
-Each ACL event (a dict from ``parser.parse_event``) gets three fields:
-``bs_label`` (``LABELS``), ``bs_reason`` (one line naming the facts that matched) and
-``bs_confidence`` (0-1, written with two decimals).
+Each ACL event (a dict from ``parser.parse_event``; an empty value counts as absent, as in Splunk)
+gets three fields: ``bs_label`` (``LABELS``), ``bs_reason`` (one line naming the facts that matched)
+and ``bs_confidence`` (0-1, written with two decimals).
 
 Rules that one event decides are ``shapes.label_one``'s (Blaster's signature, martian sources).
 
@@ -81,6 +81,7 @@ DISTINCT_CAP = 512              # distinct destinations counted per key and wind
 # --- the window --------------------------------------------------------------------------------
 
 _NO_VERDICT = (0, 0, 0, False, 0.0, None)   # a key with no events in the window
+_BELOW_SCAN = f"below a scan's {SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports"
 
 
 class _Agg:
@@ -110,6 +111,7 @@ class Classifier:
         if buckets < 1:
             raise ValueError(f"buckets must be >= 1, not {buckets!r}")
         self.window = float(window)
+        self._span = f"±{self.window:.0f} s"          # as reasons write the window
         self.keep_order = keep_order
         self._width = self.window / buckets
         self._reach = buckets                       # buckets either side of an event's own
@@ -314,11 +316,11 @@ class Classifier:
     def _backscatter_label(self, ev: dict, key: tuple, bucket: int) -> dict:
         events, packets, dests, capped, seconds, values = self._verdict(key, bucket)
         answer = answer_shape(ev) or f"{ev.get('transport')} from service port {ev.get('src_port')}"
-        src, dest = ev["src_ip"], ev.get("dest_ip", "?")
+        src, dest = ev["src_ip"], ev.get("dest_ip") or "?"
         peers = self._verdict(("peers", key[1], key[2]), bucket)[5]
         if peers and dest in peers:
             return make_labels("none", f"{answer} to {dest}, which has permitted traffic with {src} within "
-                               f"±{self.window:.0f} s: a late reply in a conversation, not backscatter", 0.8)
+                               f"{self._span}: a late reply in a conversation, not backscatter", 0.8)
         unsolicited = len(values - peers) if peers and values else dests
         packets = round(packets * unsolicited / dests) if dests else packets
         span = (f"{packets} answer(s) from {src} to {unsolicited}{'+' if capped else ''} address(es) "
@@ -328,10 +330,10 @@ class Classifier:
             spread = min(1.0, unsolicited / max(1, events))
             confidence = 0.75 + 0.2 * spread + 0.04 * min(1.0, packets / (4 * BACKSCATTER_MIN_PACKETS))
             return make_labels("backscatter", f"{answer} to {dest}: one of {span} within "
-                               f"±{self.window:.0f} s (>= {BACKSCATTER_MIN_PACKETS} over >= "
+                               f"{self._span} (>= {BACKSCATTER_MIN_PACKETS} over >= "
                                f"{BACKSCATTER_MIN_SECONDS:.0f} s): {src} is answering a spoofed-source flood",
                                confidence)
-        return make_labels("none", f"{answer}, denied, but only {span} within ±{self.window:.0f} s: "
+        return make_labels("none", f"{answer}, denied, but only {span} within {self._span}: "
                            f"a stray answer, not a flood's backscatter", 0.6)
 
     def _scan_label(self, ev: dict, hosts_key: tuple, ports_key: tuple, bucket: int) -> dict:
@@ -358,12 +360,11 @@ class Classifier:
         else:
             if hosts == ports == 0:
                 return make_labels("none", f"{traffic(ev)}: ordinary traffic, no denied probes from {src} "
-                                   f"within ±{self.window:.0f} s", 0.9)
+                                   f"within {self._span}", 0.9)
             return make_labels("none", f"{traffic(ev)}: {src} was denied on {hosts} host(s) for this port and "
-                               f"{ports} port(s) of this host within ±{self.window:.0f} s, below a scan's "
-                               f"{SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports", 0.8)
+                               f"{ports} port(s) of this host within {self._span}, {_BELOW_SCAN}", 0.8)
         confidence = min(0.99, 0.7 + 0.1 * strength)
         sport = as_int(ev.get("src_port"))
         from_port = " from ephemeral ports" if is_ephemeral(sport) else ""
         return make_labels("scan", f"{target} by {src}{from_port} over {seconds:.0f} s "
-                           f"(denied probes within ±{self.window:.0f} s): {traffic(ev)}", confidence)
+                           f"(denied probes within {self._span}): {traffic(ev)}", confidence)

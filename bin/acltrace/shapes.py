@@ -108,7 +108,7 @@ def blaster_signature(ev: dict) -> Optional[str]:
     if flags and "RST" not in flags:
         return None
     what = "RST" if flags else "TCP (its RST)"
-    dest = ev.get("dest_ip", "?")
+    dest = ev.get("dest_ip") or "?"
     return (f"{what} from 127.0.0.1:80 to port {port} (Blaster's 1000-1999) of {dest} in {slash16(dest)}: "
             f"Blaster's SYN flood answered by the infected host's own stack (windowsupdate.com sinkholed "
             f"to 127.0.0.1); the destination is a spoofed address of the infected host's /16, not a scan")
@@ -121,7 +121,7 @@ def blaster_flood_signature(ev: dict) -> Optional[str]:
     port = as_int(ev.get("src_port"))
     if port not in BLASTER_SOURCE_PORTS:
         return None
-    src = ev.get("src_ip", "?")
+    src = ev.get("src_ip") or "?"
     return (f"TCP to 255.255.255.255:80 from port {port} (1000-1999) of {src}: Blaster's SYN flood "
             f"when windowsupdate.com does not resolve; sources are spoofed inside the infected host's "
             f"{slash16(src)}")
@@ -173,7 +173,7 @@ def probe_shape(ev: dict) -> Optional[tuple]:
     transport = ev.get("transport")
     if transport in ("tcp", "udp"):
         port = ev.get("dest_port")
-        return (transport, port) if port is not None else None
+        return (transport, port) if port else None
     if is_icmp(ev):
         itype = ev.get("icmp_type")
         return ("icmp", itype) if itype in ICMP_REQUESTS else None
@@ -186,8 +186,16 @@ def slash16(ip: str) -> str:
     return f"{parts[0]}.{parts[1]}.0.0/16" if len(parts) == 4 else ""
 
 
+_CONFIDENCE_TEXT: dict = {}   # confidence -> its two decimals, for the first 1024 values seen
+
+
 def make_labels(label: str, reason: str, confidence: float) -> dict:
-    return {"bs_label": label, "bs_reason": reason, "bs_confidence": f"{confidence:.2f}"}
+    text = _CONFIDENCE_TEXT.get(confidence)
+    if text is None:
+        text = f"{confidence:.2f}"
+        if len(_CONFIDENCE_TEXT) < 1024:
+            _CONFIDENCE_TEXT[confidence] = text
+    return {"bs_label": label, "bs_reason": reason, "bs_confidence": text}
 
 
 def label_one(ev: Optional[dict]) -> Optional[dict]:
@@ -196,7 +204,7 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
         return make_labels("none", "not an ACL event with a source address", 1.0)
     reason = blaster_signature(ev)
     if reason:
-        single = ev.get("packets", "1") == "1" or "RST" in ev.get("tcp_flag", "")
+        single = ev.get("packets") in (None, "", "1") or "RST" in ev.get("tcp_flag", "")
         return make_labels("blaster_backscatter", reason, 0.97 if single else 0.9)
     reason = blaster_flood_signature(ev)
     if reason:
@@ -207,7 +215,7 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
     if martian or device_says_spoof:
         answer = answer_shape(ev)
         if answer and martian:
-            return make_labels("backscatter", f"{answer} of {martian} source {src} to {ev.get('dest_ip', '?')}: "
+            return make_labels("backscatter", f"{answer} of {martian} source {src} to {ev.get('dest_ip') or '?'}: "
                                f"an answer from a stack reached through a sinkhole or a spoofed address", 0.8)
         if martian:
             return make_labels("spoofed_source", f"{martian} source {src} cannot come from the wire "
@@ -218,22 +226,24 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
 
 
 def traffic(ev: dict) -> str:
-    dest = ev.get("dest_ip", "?")
+    dest = ev.get("dest_ip") or "?"
     port = ev.get("dest_port")
-    what = ev.get("transport", "ip")
-    if port is not None:
-        return f"{ev.get('vendor_action', 'logged')} {what} to {dest}:{port}"
-    if ev.get("icmp_type") is not None:
-        return f"{ev.get('vendor_action', 'logged')} {what} type {ev['icmp_type']} to {dest}"
-    return f"{ev.get('vendor_action', 'logged')} {what} to {dest}"
+    what = ev.get("transport") or "ip"
+    action = ev.get("vendor_action") or "logged"
+    if port:
+        return f"{action} {what} to {dest}:{port}"
+    if ev.get("icmp_type"):
+        return f"{action} {what} type {ev['icmp_type']} to {dest}"
+    return f"{action} {what} to {dest}"
 
 
 def no_shape(ev: dict) -> dict:
     flags = late_session_packet(ev)
     if flags:
-        return make_labels("none", f"TCP {flags} from {ev['src_ip']}:{ev.get('src_port', '?')} to "
-                           f"{ev.get('dest_ip', '?')}:{ev.get('dest_port', '?')}: a late packet of a connection the "
-                           f"device no longer tracks, not an answer to spoofed traffic and not a probe", 0.9)
+        return make_labels("none", f"TCP {flags} from {ev['src_ip']}:{ev.get('src_port') or '?'} to "
+                           f"{ev.get('dest_ip') or '?'}:{ev.get('dest_port') or '?'}: a late packet of a "
+                           f"connection the device no longer tracks, not an answer to spoofed traffic and not "
+                           f"a probe", 0.9)
     answer = answer_shape(ev)
     if answer:
         return make_labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
