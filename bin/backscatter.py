@@ -211,13 +211,13 @@ class BackscatterCommand(StreamingCommand):
 
     def _labelled(self, pairs):
         """(record, labels) for the classifier's (event, labels) pairs (None for a failed record)."""
-        held = self._held
+        held, failed = self._held, self._failed
         out = []
         for event, labels in pairs:
             record = held.pop(id(event), None)
             if record is None:
                 continue
-            if self._failed.pop(id(event), None) is not None:
+            if failed and failed.pop(id(event), None) is not None:
                 labels = None
             out.append((record, labels))
         return out
@@ -311,7 +311,8 @@ class BackscatterCommand(StreamingCommand):
             else:
                 pad = pads[key] = self._padding(header)
             if pad is not None:                     # its columns come first: pad, then the labels
-                lines.append(f"{text}{pad},{cells}\n")
+                lines.append(text)                  # (not one f-string: that copies the text once more)
+                lines.append(f"{pad},{cells}\n")
                 continue
             values = dict(zip(header, next(iter(_read_rows(text)), [])))
             lines.append(_csv_line([values.get(name, "") for name in columns]) + f",{cells}\n")

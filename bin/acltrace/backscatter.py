@@ -111,7 +111,7 @@ class Classifier:
         if buckets < 1:
             raise ValueError(f"buckets must be >= 1, not {buckets!r}")
         self.window = float(window)
-        self._span = f"±{self.window:.0f} s"          # as reasons write the window
+        self._span = f"+/-{self.window:.0f} s"          # as reasons write the window
         self.keep_order = keep_order
         self._width = self.window / buckets
         self._reach = buckets                       # buckets either side of an event's own
@@ -198,11 +198,13 @@ class Classifier:
         bucket_keys = None
         for key, dest in keys:
             per_key = all_aggs.get(key)
-            if per_key is None:
-                per_key = all_aggs[key] = {}
-            agg = per_key.get(bucket)
+            agg = None if per_key is None else per_key.get(bucket)
             if agg is None:
-                agg = per_key[bucket] = _Agg(time)
+                agg = _Agg(time)
+                if per_key is None:
+                    all_aggs[key] = {bucket: agg}
+                else:
+                    per_key[bucket] = agg
                 if bucket_keys is None:
                     bucket_keys = self._bucket_keys.get(bucket)
                     if bucket_keys is None:
@@ -285,9 +287,10 @@ class Classifier:
         for b in [b for b in self._bucket_keys if self._sign * b < keep_from]:
             for key in self._bucket_keys.pop(b):
                 per_key = all_aggs[key]
-                del per_key[b]
-                if not per_key:
+                if len(per_key) == 1:                    # b is its only bucket
                     del all_aggs[key]
+                else:
+                    del per_key[b]
 
     def _final(self, entry: list) -> tuple:
         event, _time, bucket, keys, labels = entry
