@@ -60,6 +60,15 @@ _READ = frozenset(("_time", *READS))   # the only cells the fast path reads
 _OURS = frozenset(LABEL_FIELDS + tuple("__mv_" + name for name in LABEL_FIELDS))
 
 
+class _Unlabelled:
+    """A record the classifier could not take, fed as an event with no fields: it comes out in
+    its place, without labels."""
+
+    __slots__ = ("record",)
+
+    def __init__(self, record):
+        self.record = record
+
 
 def _read_rows(text):
     """The rows csv.reader reads from ``text`` (NULs allowed on any Python)."""
@@ -106,8 +115,6 @@ class BackscatterCommand(StreamingCommand):
     def __init__(self):
         super().__init__()
         self._classifier = None
-        self._held = {}          # id(event) -> record, in arrival order, until the classifier lets it go
-        self._failed = {}        # id -> stand-in event of a record not labelled (kept alive: ids stay unique)
         self._untimed = []       # records before the first readable _time
         self._last_time = None
         self._failures = 0
@@ -167,66 +174,35 @@ class BackscatterCommand(StreamingCommand):
             out += self._feed(*waiting, time)
         self._untimed.clear()
         out += self._feed(record, event, time)
-        return self._labelled(out)
+        return self._unwrapped(out)
 
     def _end(self):
         """The rest of the (record, labels) pairs, at the end of the search."""
-        out = self._labelled(self._finish())
-        out += self._leftovers()
-        self._report()
-        return out
-
-    def _feed(self, record, event, time):
-        try:
-            if event is None:
-                raise ValueError("unreadable record")
-            self._held[id(event)] = record
-            return self._classifier.feed(event, time)
-        except Exception:  # a bad record must not fail the search: it goes on without labels
-            return self._unlabelled(record, event, time)
-
-    def _unlabelled(self, record, event, time):
-        """Feed a record the classifier failed on as an event with no fields: it keeps its place."""
-        self._failures += 1
-        if event is not None:
-            self._held.pop(id(event), None)
-        stand_in = {}
-        self._failed[id(stand_in)] = stand_in
-        self._held[id(stand_in)] = record
-        try:
-            return self._classifier.feed(stand_in, time)
-        except Exception:
-            return []   # the record goes out at the end (_leftovers)
-
-    def _finish(self):
         out = []
         for record, event in self._untimed:     # no readable _time in the whole stream: read them together
             out += self._feed(record, event, 0.0)
         self._untimed.clear()
+        out += self._classifier.finish()
+        out = self._unwrapped(out)
+        self._report()
+        return out
+
+    def _feed(self, record, event, time):
+        """The classifier's (record, labels) pairs for one record; a record it cannot take goes in
+        as an event with no fields (it keeps its place) and comes out unlabelled."""
         try:
-            out += self._classifier.finish()
-        except Exception:  # the held records go out unlabelled (see _labelled) rather than not at all
-            self._failures += len(self._held)
-        return out
+            if event is None:
+                raise ValueError("unreadable record")
+            return self._classifier.feed(event, time, record)
+        except Exception:  # a bad record must not fail the search: it goes on without labels
+            self._failures += 1
+            return self._classifier.feed({}, time, _Unlabelled(record))
 
-    def _labelled(self, pairs):
-        """(record, labels) for the classifier's (event, labels) pairs (None for a failed record)."""
-        held, failed = self._held, self._failed
-        out = []
-        for event, labels in pairs:
-            record = held.pop(id(event), None)
-            if record is None:
-                continue
-            if failed and failed.pop(id(event), None) is not None:
-                labels = None
-            out.append((record, labels))
-        return out
-
-    def _leftovers(self):
-        """At the end: records the classifier lost after a failure, unlabelled, in arrival order."""
-        held, self._held = self._held, {}
-        self._failed.clear()
-        return [(record, None) for record in held.values()]
+    def _unwrapped(self, pairs):
+        """``pairs`` with the records fed as stand-ins unwrapped and their labels dropped."""
+        if not self._failures:
+            return pairs
+        return [(item.record, None) if type(item) is _Unlabelled else (item, labels) for item, labels in pairs]
 
     # -- the fast record path (SCP v2), in the manner of aclparse's ------------------------------
 
@@ -249,7 +225,7 @@ class BackscatterCommand(StreamingCommand):
                 if name not in self._seen:
                     self._seen.add(name)
                     self._columns.append(name)
-            held, feed = self._held, self._classifier.feed
+            feed = self._classifier.feed
             for text, event in rows:
                 time = epoch(event.pop("_time", None))
                 record = (columns, text)
@@ -257,13 +233,11 @@ class BackscatterCommand(StreamingCommand):
                     out += self._take_at(record, event, time)
                     continue
                 self._last_time = time
-                held[id(event)] = record
                 try:
-                    pairs = feed(event, time)
+                    out += feed(event, time, record)
                 except Exception:  # a bad record must not fail the search: it goes on without labels
-                    pairs = self._unlabelled(record, event, time)
-                if pairs:
-                    out += self._labelled(pairs)
+                    out += self._feed(record, None, time)
+            out = self._unwrapped(out)
         if self._finished:
             out += self._end()
         if out:

@@ -385,3 +385,33 @@ def test_accuracy_on_generated_traffic(repo):
     assert asc == desc
     text, ok = accuracy.table(truth, asc)
     assert ok, text
+
+
+# --- the feed contract ----------------------------------------------------------------------
+
+def test_items_come_back_in_place_of_their_events():
+    stream = sorted(vertical_scan(random.Random(8), n=20), key=lambda p: p[1])
+    clf = Classifier(keep_order=True)
+    out = []
+    for n, (ev, t) in enumerate(stream):
+        out += clf.feed(ev, t, ("record", n))
+    out += clf.finish()
+    assert [item for item, _ in out] == [("record", n) for n in range(len(stream))]
+    assert {labels["bs_label"] for _, labels in out} == {"scan"}
+
+
+def test_an_event_whose_labelling_fails_comes_out_labelled_none_and_the_rest_go_on(monkeypatch):
+    stream = sorted(vertical_scan(random.Random(9), n=20), key=lambda p: p[1])
+    poison = stream[5][0]
+    label = Classifier._label
+
+    def failing_label(self, ev, bucket, keys):
+        if ev is poison:
+            raise RuntimeError("core bug")
+        return label(self, ev, bucket, keys)
+
+    monkeypatch.setattr(Classifier, "_label", failing_label)
+    labels = run(stream, keep_order=True)
+    assert labels[id(poison)]["bs_label"] == "none"
+    assert labels[id(poison)]["bs_reason"] == "could not be labelled (RuntimeError: core bug)"
+    assert all(labels[id(ev)]["bs_label"] == "scan" for ev, _ in stream if ev is not poison)

@@ -271,10 +271,10 @@ def test_a_record_the_classifier_fails_on_passes_through_unlabelled(repo, parsed
             poisoned.append(event)
         return event
 
-    def failing_feed(event, time):
+    def failing_feed(event, time, item=None):
         if any(event is p for p in poisoned):
             raise RuntimeError("core bug")
-        return feed(event, time)
+        return feed(event, time, item)
 
     command._event, command._classifier.feed = event_of, failing_feed
     out = []

@@ -23,7 +23,8 @@ Rules that take many events are read from a sliding window over the stream (``Cl
   source is not a flood's victim): denied probes to at least ``SCAN_MIN_PORTS``
   ports of one host (vertical) or to at least ``SCAN_MIN_HOSTS`` hosts on one port or ICMP request
   type (horizontal; an ICMP echo sweep is the Welchia/Nachi pattern). All events of a scanning
-  source's keys are labelled ``scan``, the permitted ones too.
+  source's keys are labelled ``scan``, the permitted ones too (they are not counted: a key's
+  aggregates hold its denied probes only).
 - anything else is ``none``, with the reason it is not one of the above.
 
 The window. An event at time t is labelled from the aggregates of its keys over [t - window,
@@ -98,8 +99,11 @@ class _Agg:
 class Classifier:
     """Label a stream of (event, time) pairs; see the module doc for the window, order and memory.
 
-    ``feed(event, time)`` returns the (event, labels) pairs that became final; ``finish()`` the
-    rest. ``time`` is epoch seconds (Splunk's ``_time``; offline, ``devtime.event_time``).
+    ``feed(event, time, item)`` returns the (item, labels) pairs that became final (``item``: what
+    the caller wants back for the event, the event itself by default); ``finish()`` the rest.
+    ``time`` is epoch seconds (Splunk's ``_time``; offline, ``devtime.event_time``). ``feed``
+    raises only before it takes an event (a value it cannot read); an event taken always comes
+    out, labelled ``none`` with the error as its reason if labelling it failed.
     """
 
     def __init__(self, window: float = 300.0, order: str = "auto", keep_order: bool = False,
@@ -125,8 +129,10 @@ class Classifier:
 
     # public
 
-    def feed(self, event: Optional[dict], time: float) -> list:
-        """Take one event; return the (event, labels) pairs that are final now."""
+    def feed(self, event: Optional[dict], time: float, item=None) -> list:
+        """Take one event; return the (item, labels) pairs that are final now."""
+        if item is None:
+            item = event
         out: list = []
         labels = label_one(event)
         keys: tuple = ()
@@ -138,11 +144,11 @@ class Classifier:
         if labels is None:
             if not self._add(keys, event, time, bucket):
                 labels = self._label(event, bucket, keys)  # later than the aggregates held
-            self._pending.append([event, time, bucket, keys, labels])
+            self._pending.append([event, time, bucket, keys, labels, item])
         elif self.keep_order and self._pending:
-            self._pending.append([event, time, bucket, keys, labels])
+            self._pending.append([event, time, bucket, keys, labels, item])
         else:
-            out.append((event, labels))
+            out.append((item, labels))
         self._advance(bucket, out)
         return out
 
@@ -197,6 +203,8 @@ class Classifier:
         all_aggs = self._aggs
         bucket_keys = None
         for key, dest in keys:
+            if dest is None:                              # a permitted probe: read, not counted
+                continue
             per_key = all_aggs.get(key)
             agg = None if per_key is None else per_key.get(bucket)
             if agg is None:
@@ -212,7 +220,7 @@ class Classifier:
                 bucket_keys.append(key)
             agg.events += 1
             agg.packets += packets
-            if dest is not None and len(agg.dests) < BUCKET_DISTINCT_CAP:
+            if len(agg.dests) < BUCKET_DISTINCT_CAP:
                 agg.dests.add(dest)
             if time < agg.tmin:
                 agg.tmin = time
@@ -293,10 +301,13 @@ class Classifier:
                     del per_key[b]
 
     def _final(self, entry: list) -> tuple:
-        event, _time, bucket, keys, labels = entry
+        event, _time, bucket, keys, labels, item = entry
         if labels is None:
-            labels = self._label(event, bucket, keys)
-        return event, labels
+            try:
+                labels = self._label(event, bucket, keys)
+            except Exception as error:  # one event's bad value must not lose the events after it
+                labels = make_labels("none", f"could not be labelled ({type(error).__name__}: {error})", 0.0)
+        return item, labels
 
     def _label(self, ev: dict, bucket: int, keys: tuple) -> dict:
         """Backscatter when the source's answers make a flood, else scan when its probes make one, else none."""
