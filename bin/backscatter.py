@@ -275,21 +275,21 @@ class BackscatterCommand(StreamingCommand):
         """The reply body for (record, labels) pairs: the columns seen so far and the labels."""
         columns = self._columns
         lines = [_csv_line(columns + list(LABEL_FIELDS)) + "\n"]
-        pads = {}                                   # id(a record's header) -> its padding, or None
-        for row, labels in pairs:
+        put = lines.append
+        last = pad = None                           # a record's header (records come chunk by chunk), its padding
+        for (header, text), labels in pairs:
             cells = _label_cells(labels) if labels else ",,"
-            header, text = row
-            key = id(header)
-            if key in pads:
-                pad = pads[key]
-            else:
-                pad = pads[key] = self._padding(header)
+            if header is not last:
+                last, pad = header, self._padding(header)
             if pad is not None:                     # its columns come first: pad, then the labels
-                lines.append(text)                  # (not one f-string: that copies the text once more)
-                lines.append(f"{pad},{cells}\n")
+                put(text)                           # (pieces, not one f-string: that copies the text again)
+                put(pad)
+                put(",")
+                put(cells)
+                put("\n")
                 continue
             values = dict(zip(header, next(iter(_read_rows(text)), [])))
-            lines.append(_csv_line([values.get(name, "") for name in columns]) + f",{cells}\n")
+            put(_csv_line([values.get(name, "") for name in columns]) + f",{cells}\n")
         return "".join(lines)
 
     def _padding(self, header):
