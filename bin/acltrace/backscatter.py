@@ -294,11 +294,10 @@ class Classifier:
         all_aggs = self._aggs
         for b in [b for b in self._bucket_keys if self._sign * b < keep_from]:
             for key in self._bucket_keys.pop(b):
-                per_key = all_aggs[key]
-                if len(per_key) == 1:                    # b is its only bucket
-                    del all_aggs[key]
-                else:
+                per_key = all_aggs.pop(key)
+                if len(per_key) > 1:                     # b is not its only bucket: it stays
                     del per_key[b]
+                    all_aggs[key] = per_key
 
     def _final(self, entry: list) -> tuple:
         event, _time, bucket, keys, labels, item = entry

@@ -144,27 +144,33 @@ def late_session_packet(ev: dict) -> Optional[str]:
 def answer_shape(ev: dict) -> Optional[str]:
     """How ``ev`` looks like an answer (RST, SYN/ACK, a service's reply, an ICMP error), else None."""
     transport = ev.get("transport")
-    sport, dport = as_int(ev.get("src_port")), as_int(ev.get("dest_port"))
     if transport == "tcp":
         flags = ev.get("tcp_flag", "").upper()
         if "RST" in flags:
-            return f"RST from port {sport}"
+            return f"RST from port {as_int(ev.get('src_port'))}"
         if "SYN" in flags:
-            return f"SYN/ACK from port {sport}" if "ACK" in flags else None
+            return f"SYN/ACK from port {as_int(ev.get('src_port'))}" if "ACK" in flags else None
         if flags:
             return None                                   # mid-session flags: late_session_packet
-        if is_service_port(sport) and is_ephemeral(dport):
-            return f"TCP from service port {sport} to ephemeral port {dport}"
-        return None
+        return _service_reply("TCP", ev)
     if transport == "udp":
-        if is_service_port(sport) and is_ephemeral(dport):
-            return f"UDP from service port {sport} to ephemeral port {dport}"
-        return None
+        return _service_reply("UDP", ev)
     if is_icmp(ev):
         itype = ev.get("icmp_type")
         answers = ICMP6_ANSWERS if ev.get("protocol_version") == "6" else ICMP_ANSWERS
         if itype in answers:
             return f"ICMP {answers[itype]} (type {itype})"
+    return None
+
+
+def _service_reply(transport: str, ev: dict) -> Optional[str]:
+    """A reply from a service port to an ephemeral port (no flags logged), else None."""
+    sport = as_int(ev.get("src_port"))
+    if not is_service_port(sport):
+        return None
+    dport = as_int(ev.get("dest_port"))
+    if is_ephemeral(dport):
+        return f"{transport} from service port {sport} to ephemeral port {dport}"
     return None
 
 
