@@ -183,8 +183,8 @@ class AclParseCommand(StreamingCommand):
         if layout is None:
             return body
         at, added, replaced = layout
-        matches = scan(body, header_end, len(header), (at,))
-        if matches is None:
+        records = scan(body, header_end, len(header), (at,))
+        if records is None:
             return None                     # a record the regex does not read: csv.reader will
 
         out = []
@@ -197,10 +197,9 @@ class AclParseCommand(StreamingCommand):
         parse = parse_event
         failed = 0
 
-        for match in matches:
-            text, quoted, plain = match.groups()   # the record (no line end), its field's cell
+        for text, quoted, plain in records:   # the record (no line end), its field's cell
             try:
-                event = parse(plain if quoted is None else quoted.replace('""', '"'))
+                event = parse(quoted.replace('""', '"') if quoted else plain)
                 if not (event is None or isinstance(event, dict)):
                     raise TypeError(f"parse_event returned {type(event).__name__}")
             except Exception:  # a parser bug must not fail the search: count it, pass the row on

@@ -41,7 +41,6 @@ import csv
 import os
 import sys
 from io import StringIO
-from re import Match
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
@@ -253,11 +252,10 @@ class BackscatterCommand(StreamingCommand):
             columns = tuple(first.split(","))
             order = [i for i, name in enumerate(columns) if name in _READ]
             # the cells we read all plain (a quoted one, such as a multivalue field's, is rare)
-            matches = scan(body, header_end, len(columns), order, plain=True)
-            if matches is not None:
+            records = scan(body, header_end, len(columns), order, plain=True)
+            if records is not None:
                 names = [columns[i] for i in order]
-                return columns, [(groups[0], dict(zip(names, groups[1:])))
-                                 for groups in map(Match.groups, matches)]
+                return columns, [(groups[0], dict(zip(names, groups[1:]))) for groups in records]
         # anything else: csv.reader, each record re-written as CSV (ragged ones padded or cut)
         table = _read_rows(body)
         if not table:

@@ -6,6 +6,7 @@ so a record can go out as its own text with cells appended. Nothing here knows a
 import csv
 import re
 import sys
+from operator import itemgetter
 from typing import Optional
 
 # splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0).
@@ -36,9 +37,10 @@ _QUOTED = f'"{_INSIDE}"'
 def record_regex(width, at, plain=False):
     """A regex for a record of ``width`` cells: group 1 is its text without the line end, and
     each cell of the indexes ``at`` (in increasing order) two groups after it: a quoted cell's
-    inside (still with doubled quotes), or a plain or empty cell. With ``plain``, one group per
-    cell instead, which matches only a plain or empty cell (its value as is). re's own cache
-    keeps it compiled for the next chunk."""
+    inside (still with doubled quotes) and a plain or empty cell, the one that is not the cell
+    empty (as ``findall`` gives them). With ``plain``, one group per cell instead, which matches
+    only a plain or empty cell (its value as is). re's own cache keeps it compiled for the next
+    chunk."""
     cells = [f"(?:{_QUOTED}|{_PLAIN}|)"] * width
     for i in at:
         cells[i] = f"({_PLAIN}|)" if plain else f'(?:"({_INSIDE})"|({_PLAIN}|))'
@@ -46,12 +48,25 @@ def record_regex(width, at, plain=False):
 
 
 def scan(body, header_end, width, at, plain=False):
-    """The matches of ``record_regex(width, at, plain)`` for every record after the header, or
-    None when a record does not match (csv.reader must read the body)."""
-    matches = list(iter(record_regex(width, at, plain).scanner(body, header_end).match, None))
+    """The groups of ``record_regex(width, at, plain)`` (a tuple per record: its text, then its
+    cells) for every record after the header, or None when a record does not match (csv.reader
+    must read the body).
+
+    ``findall`` is re's fastest loop but steps over text that does not match, so the records it
+    finds must cover the body: their lengths, each with its "\n" (the last may end the body
+    instead), add up to the body's. A body they do not cover (one with "\r\n" line ends, say)
+    goes through the scanner, record by record from the header on."""
+    regex = record_regex(width, at, plain)
+    rows = regex.findall(body, header_end)
+    if regex.groups == 1:                   # findall gives strings, not tuples, for one group
+        rows = [(text,) for text in rows]
+    ends = len(rows) - (1 if rows and not body.endswith("\n") else 0)
+    if sum(map(len, map(itemgetter(0), rows))) + ends == len(body) - header_end:
+        return rows
+    matches = list(iter(regex.scanner(body, header_end).match, None))
     if (matches[-1].end() if matches else header_end) != len(body):
         return None
-    return matches
+    return [match.groups("") for match in matches]
 
 
 def csv_cell(value):
