@@ -31,10 +31,11 @@ held event may come out in a later chunk than it came in).
 
 Record path (SCP v2), as in aclparse: ``_execute_chunk_v2`` reads only the ``_time`` of each
 record and the aclparse cells the classifier reads (``READS``), in one ``csvscan`` regex pass per
-chunk, holds the record as (its chunk's header, its CSV text) and sends it out as that text, padded to the reply's
-columns, plus the ``bs_`` cells; a record whose header is not the start of the reply's (or that
-carries ``bs_`` columns already) is re-written by column name. A body the regex does not read
-whole goes through ``csv.reader``. ``stream`` is the same over splunklib's dict records, for
+chunk, hands the record to the classifier as (its chunk's header, its CSV text) and sends it out
+as that text, padded to the reply's columns, plus the ``bs_`` cells; a record whose header is not
+the start of the reply's (or that carries ``bs_`` columns already) is re-written by column name.
+A body the regex does not read whole (or one with a quoted cell among those read, such as a
+multivalue field's) goes through ``csv.reader``. ``stream`` is the same over splunklib's dict records, for
 protocol v1 and a splunklib this path does not recognise.
 """
 import csv

@@ -9,15 +9,16 @@ time walking the objects it holds. Two schedules, measured by bench/benchmark.py
   700 (a loop with no natural pause: the CLI, aclparse, which holds nothing);
 - ``collect_between_chunks``: a search command that holds state (backscatter's window) never
   collects in the middle of a chunk, and collects everything after the chunk that brings the input
-  read since the last collection to ``COLLECT_AFTER_BYTES``. A full collection walks every object
-  held (about 1 us per record of a window), so it runs once per ~60,000 wide records rather than
-  per chunk; cycles (an exception's traceback, splunklib's own: a few per chunk) wait that long.
+  read since the last collection to ``COLLECT_AFTER_BYTES``. On backscatter's path such a
+  collection finds nothing to free (its records and events form no cycles) yet walks every object
+  held, ~1 us per record of a chunk; so it is only a safety net for a stray cycle (an exception's
+  traceback, splunklib's own), run once per ~500,000 wide records.
 """
 import gc
 from functools import wraps
 
 YOUNG_THRESHOLD = 50_000
-COLLECT_AFTER_BYTES = 32 * 2**20
+COLLECT_AFTER_BYTES = 256 * 2**20
 
 
 def fewer_collections() -> None:
