@@ -136,7 +136,7 @@ class BackscatterCommand(StreamingCommand):
                 self._record_writer.custom_fields.update(record.keys())
                 self._record_writer.custom_fields.update(LABEL_FIELDS)
                 first = False
-            for held, labels in self._take(record, self._event(record), record.get("_time")):
+            for held, labels in self._take(record, self._event(record), epoch(record.get("_time"))):
                 for name in LABEL_FIELDS:
                     self.add_field(held, name, labels.get(name) if labels else None)
                 yield held
@@ -156,12 +156,8 @@ class BackscatterCommand(StreamingCommand):
             return None
 
     def _take(self, record, event, time):
-        """Feed one record (``event``: the core's event or None, ``time``: its _time value) and
-        return the (record, labels) pairs that became final."""
-        return self._take_at(record, event, epoch(time))
-
-    def _take_at(self, record, event, time):
-        """``_take`` with ``time`` read (epoch seconds or None)."""
+        """Feed one record (``event``: the core's event or None, ``time``: its _time in epoch
+        seconds or None) and return the (record, labels) pairs that became final."""
         if time is None:
             time = self._last_time
             if time is None:
@@ -230,7 +226,7 @@ class BackscatterCommand(StreamingCommand):
                 time = epoch(event.pop("_time", None))
                 record = (columns, text)
                 if time is None or self._untimed:
-                    out += self._take_at(record, event, time)
+                    out += self._take(record, event, time)
                     continue
                 self._last_time = time
                 try:

@@ -204,13 +204,10 @@ def make_labels(label: str, reason: str, confidence: float) -> dict:
     return {"bs_label": label, "bs_reason": reason, "bs_confidence": text}
 
 
-_NOT_ACL = make_labels("none", "not an ACL event with a source address", 1.0)
-
-
 def label_one(ev: Optional[dict]) -> Optional[dict]:
     """The labels one event decides (Blaster, martian sources, not an ACL event), or None to ask the window."""
     if not ev or not ev.get("src_ip"):
-        return dict(_NOT_ACL)
+        return make_labels("none", "not an ACL event with a source address", 1.0)
     reason = blaster_signature(ev)
     if reason:
         single = ev.get("packets") in (None, "", "1") or "RST" in ev.get("tcp_flag", "")
