@@ -87,9 +87,10 @@ _BELOW_SCAN = f"below a scan's {SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports"
 
 class _Agg:
     """One key's counters in one bucket."""
-    __slots__ = ("events", "packets", "dests", "tmin", "tmax")
+    __slots__ = ("bucket", "events", "packets", "dests", "tmin", "tmax")
 
-    def __init__(self, time: float):
+    def __init__(self, bucket: int, time: float):
+        self.bucket = bucket
         self.events = 0
         self.packets = 0
         self.dests: set = set()
@@ -122,8 +123,9 @@ class Classifier:
         self._sign = {"asc": 1, "desc": -1}.get(order)
         self._first_bucket: Optional[int] = None
         self._front: Optional[int] = None           # furthest bucket reached, in stream direction (x sign)
+        self._bucket: Optional[int] = None          # the last event's bucket
         self._pending: deque = deque()              # [event, time, bucket, keys, labels or None]
-        self._aggs: dict[tuple, dict] = {}          # key -> bucket -> _Agg
+        self._aggs: dict = {}                       # key -> its _Agg, or {bucket: _Agg} when in several
         self._bucket_keys: dict[int, list] = {}     # bucket -> the keys with an _Agg in it (for eviction)
         self._verdicts: dict[int, dict] = {}        # bucket -> key -> verdict over its window
 
@@ -149,7 +151,11 @@ class Classifier:
             self._pending.append([event, time, bucket, keys, labels, item])
         else:
             out.append((item, labels))
-        self._advance(bucket, out)
+        pending = self._pending
+        # events leave when the stream moves to another bucket, or when the first held one is final
+        if bucket != self._bucket or (pending and pending[0][4] is not None):
+            self._bucket = bucket
+            self._advance(bucket, out)
         return out
 
     def finish(self) -> list:
@@ -167,7 +173,8 @@ class Classifier:
 
     def state_size(self) -> int:
         """Held events + aggregate entries + distinct values kept: what the memory bound counts."""
-        entries = sum(len(per_key) + sum(len(a.dests) for a in per_key.values()) for per_key in self._aggs.values())
+        aggs = [agg for entry in self._aggs.values() for agg in (entry.values() if type(entry) is dict else (entry,))]
+        entries = len(aggs) + sum(len(agg.dests) for agg in aggs)
         return len(self._pending) + entries + sum(len(v) for v in self._verdicts.values())
 
     # keys and aggregates
@@ -205,14 +212,19 @@ class Classifier:
         for key, dest in keys:
             if dest is None:                              # a permitted probe: read, not counted
                 continue
-            per_key = all_aggs.get(key)
-            agg = None if per_key is None else per_key.get(bucket)
-            if agg is None:
-                agg = _Agg(time)
-                if per_key is None:
-                    all_aggs[key] = {bucket: agg}
-                else:
-                    per_key[bucket] = agg
+            entry = all_aggs.get(key)
+            if entry is None:                             # most keys: one bucket, held as its bare _Agg
+                agg = all_aggs[key] = _Agg(bucket, time)
+            elif type(entry) is _Agg:
+                agg = entry
+                if entry.bucket != bucket:
+                    agg = _Agg(bucket, time)
+                    all_aggs[key] = {entry.bucket: entry, bucket: agg}
+            else:
+                agg = entry.get(bucket)
+                if agg is None:
+                    agg = entry[bucket] = _Agg(bucket, time)
+            if not agg.events:                            # new: listed under its bucket for eviction
                 if bucket_keys is None:
                     bucket_keys = self._bucket_keys.get(bucket)
                     if bucket_keys is None:
@@ -238,11 +250,11 @@ class Classifier:
         per_key = self._aggs.get(key)
         if per_key is None:
             return _NO_VERDICT
-        if len(per_key) == 1:
-            for b, agg in per_key.items():
-                if abs(b - bucket) > self._reach:
-                    return _NO_VERDICT
-                return agg.events, agg.packets, len(agg.dests), False, agg.tmax - agg.tmin, agg.dests
+        if type(per_key) is _Agg:
+            agg = per_key
+            if abs(agg.bucket - bucket) > self._reach:
+                return _NO_VERDICT
+            return agg.events, agg.packets, len(agg.dests), False, agg.tmax - agg.tmin, agg.dests
         cache = self._verdicts.get(bucket)
         if cache is None:
             cache = self._verdicts[bucket] = {}
@@ -294,10 +306,10 @@ class Classifier:
         all_aggs = self._aggs
         for b in [b for b in self._bucket_keys if self._sign * b < keep_from]:
             for key in self._bucket_keys.pop(b):
-                per_key = all_aggs.pop(key)
-                if len(per_key) > 1:                     # b is not its only bucket: it stays
-                    del per_key[b]
-                    all_aggs[key] = per_key
+                entry = all_aggs.pop(key)
+                if type(entry) is dict:                  # b is not its only bucket: it stays
+                    del entry[b]
+                    all_aggs[key] = entry if len(entry) > 1 else next(iter(entry.values()))
 
     def _final(self, entry: list) -> tuple:
         event, _time, bucket, keys, labels, item = entry
