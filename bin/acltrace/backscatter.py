@@ -124,7 +124,7 @@ class Classifier:
         self._first_bucket: Optional[int] = None
         self._front: Optional[int] = None           # furthest bucket reached, in stream direction (x sign)
         self._bucket: Optional[int] = None          # the last event's bucket
-        self._pending: deque = deque()              # [event, time, bucket, keys, labels or None]
+        self._pending: deque = deque()              # (event, time, bucket, keys, labels or None, item)
         self._aggs: dict = {}                       # key -> its _Agg, or {bucket: _Agg} when in several
         self._bucket_keys: dict[int, list] = {}     # bucket -> the keys with an _Agg in it (for eviction)
         self._verdicts: dict[int, dict] = {}        # bucket -> key -> verdict over its window
@@ -146,9 +146,9 @@ class Classifier:
         if labels is None:
             if not self._add(keys, event, time, bucket):
                 labels = self._label(event, bucket, keys)  # later than the aggregates held
-            self._pending.append([event, time, bucket, keys, labels, item])
+            self._pending.append((event, time, bucket, keys, labels, item))
         elif self.keep_order and self._pending:
-            self._pending.append([event, time, bucket, keys, labels, item])
+            self._pending.append((event, time, bucket, keys, labels, item))
         else:
             out.append((item, labels))
         pending = self._pending
