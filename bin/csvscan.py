@@ -25,12 +25,15 @@ def nul_stand_in(text: str) -> Optional[str]:
     return next(c for c in _NUL_STAND_INS if c not in text)
 
 # One CSV record exactly as csv.reader reads it with CsvDialect, for the bodies splunkd writes:
-# every cell plain (no quote, comma or line break; a quote may follow its first character) or
-# quoted (a doubled quote inside stands for one; commas and line breaks are literal), and the
-# record ended by "\n", "\r\n" or the body's end. Anything else (an empty line, a bare "\r", a
-# quoted cell with text after its closing quote, a ragged record) does not match.
-_PLAIN = r'[^",\r\n][^,\r\n]*'
-_INSIDE = r'[^"]*(?:""[^"]*)*'             # what is between a quoted cell's quotes
+# every cell plain (no quote, comma or line break; empty too) or quoted (a doubled quote inside
+# stands for one; commas and line breaks are literal), and the record ended by "\n", "\r\n" or
+# the body's end. Anything else (an empty line, a bare "\r", a quote inside a plain cell or after
+# a quoted cell's closing quote, a ragged record) does not match: csv.reader reads such a body.
+# Each cell has one reading, so nothing is lost when the quantifiers never give back (possessive,
+# re has them from Python 3.11): ~15% faster on splunkd's bodies.
+_P = "+" if sys.version_info >= (3, 11) else ""
+_PLAIN = rf'[^",\r\n]*{_P}'
+_INSIDE = f'[^"]*{_P}(?:""[^"]*{_P})*{_P}'   # what is between a quoted cell's quotes
 _QUOTED = f'"{_INSIDE}"'
 
 
@@ -41,9 +44,9 @@ def record_regex(width, at, plain=False):
     empty (as ``findall`` gives them). With ``plain``, one group per cell instead, which matches
     only a plain or empty cell (its value as is). re's own cache keeps it compiled for the next
     chunk."""
-    cells = [f"(?:{_QUOTED}|{_PLAIN}|)"] * width
+    cells = [f"(?:{_QUOTED}|{_PLAIN})"] * width
     for i in at:
-        cells[i] = f"({_PLAIN}|)" if plain else f'(?:"({_INSIDE})"|({_PLAIN}|))'
+        cells[i] = f"({_PLAIN})" if plain else f'(?:"({_INSIDE})"|({_PLAIN}))'
     return re.compile(r"(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
 
 

@@ -60,3 +60,11 @@ def test_no_cells_asked_gives_the_record_texts():
 
 def test_a_plain_scan_of_a_quoted_cell_is_none():
     assert scan(body(RECORDS), len(HEADER), 4, (2,), plain=True) is None          # src_ip '"x"' is quoted
+
+
+def test_a_quote_inside_a_plain_cell_is_left_to_csv_reader():
+    # csv.reader reads 'a"b' as it stands; splunkd would have quoted it, so the regex does not match
+    text = HEADER + 'x,1,a"b,3\n'
+    assert next(csv.reader(io.StringIO(text[len(HEADER):])))[2] == 'a"b'
+    assert scan(text, len(HEADER), 4, (2,)) is None
+    assert scan(text, len(HEADER), 4, (1,), plain=True) is None
