@@ -132,6 +132,26 @@ def test_martian_source_reads_ipv4_as_ipaddress_does(seed):
         assert martian_source(ip) == want, ip
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_martian_source_reads_ipv6_as_ipaddress_does(seed):
+    """The first-group shortcut for IPv6 agrees with ipaddress on random and edge addresses."""
+    import ipaddress
+    r = random.Random(seed)
+    edges = ["::", "::1", "0::1", "0000:0:0:0:0:0:0:1", "::2", "ff02::1", "FF05::2", "Ff0e::1", "ff::1",
+             "fe80::1", "2001:db8::1", "::ffff:127.0.0.1", "0:0:0:0:0:0:0:0", "ffff::", "f:ff::1"]
+    words = ["0", "00", "1", "ff", "ff00", "ff02", "FF0E", "fe80", "2001", "db8", "ffff", "abcd", ""]
+    randoms = [":".join(r.choice(words) for _ in range(8)) for _ in range(3000)]
+    randoms += [f"{r.choice(words)}::{r.choice(words)}" for _ in range(3000)]
+    for ip in edges + randoms:
+        try:
+            addr = ipaddress.ip_address(ip)
+        except ValueError:
+            assert martian_source(ip) is None, ip
+            continue
+        want = next((what for net, what in MARTIAN_SOURCES if net.version == 6 and addr in net), None)
+        assert martian_source(ip) == want, ip
+
+
 class _Reads(dict):
     """An event that notes which fields are read."""
     seen: set = set()
