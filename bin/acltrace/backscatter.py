@@ -291,9 +291,10 @@ class Classifier:
         moved = self._front is None or at > self._front
         if moved:
             self._front = at
-        pending = self._pending
-        while pending and (pending[0][4] is not None or self._front - self._sign * pending[0][2] > self._reach):
-            out.append(self._final(pending.popleft()))
+        pending, sign, due = self._pending, self._sign, self._front - self._reach   # due: buckets before it
+        final = self._final
+        while pending and (pending[0][4] is not None or sign * pending[0][2] < due):
+            out.append(final(pending.popleft()))
         if moved:
             self._evict()
 
