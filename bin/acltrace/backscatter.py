@@ -247,14 +247,13 @@ class Classifier:
         """(events, packets, distinct, capped, seconds, the distinct values for victim/peers keys or None)
         of ``key`` over the window of ``bucket``. Most keys live in one bucket (a source seen once):
         their verdict is that bucket's counters, read without the cache."""
-        per_key = self._aggs.get(key)
-        if per_key is None:
+        entry = self._aggs.get(key)
+        if entry is None:
             return _NO_VERDICT
-        if type(per_key) is _Agg:
-            agg = per_key
-            if abs(agg.bucket - bucket) > self._reach:
+        if type(entry) is _Agg:
+            if abs(entry.bucket - bucket) > self._reach:
                 return _NO_VERDICT
-            return agg.events, agg.packets, len(agg.dests), False, agg.tmax - agg.tmin, agg.dests
+            return entry.events, entry.packets, len(entry.dests), False, entry.tmax - entry.tmin, entry.dests
         cache = self._verdicts.get(bucket)
         if cache is None:
             cache = self._verdicts[bucket] = {}
@@ -264,7 +263,7 @@ class Classifier:
             dests: set = set()
             tmin, tmax = math.inf, -math.inf
             low, high = bucket - self._reach, bucket + self._reach
-            for b, agg in per_key.items():   # a key lives in a few buckets
+            for b, agg in entry.items():   # a key lives in a few buckets
                 if b < low or b > high:
                     continue
                 events += agg.events
@@ -312,7 +311,7 @@ class Classifier:
                     del entry[b]
                     all_aggs[key] = entry if len(entry) > 1 else next(iter(entry.values()))
 
-    def _final(self, entry: list) -> tuple:
+    def _final(self, entry: tuple) -> tuple:
         event, _time, bucket, keys, labels, item = entry
         if labels is None:
             try:
