@@ -328,7 +328,7 @@ class Classifier:
         victim = None
         if "victim" in kinds:
             victim = self._backscatter_label(ev, kinds["victim"], bucket)
-        elif is_service_port(as_int(ev.get("src_port"))) and ev.get("action") != "allowed":
+        elif ev.get("action") != "allowed" and is_service_port(as_int(ev.get("src_port"))):
             # a spoofed source port that happened to be a service port: the same flood, if there is one
             flood = self._backscatter_label(ev, ("victim", ev.get("dvc", ""), ev["src_ip"]), bucket)
             if flood["bs_label"] == "backscatter":
