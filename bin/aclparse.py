@@ -303,4 +303,4 @@ class AclParseCommand(StreamingCommand):
 if __name__ == "__main__":
     fewer_collections()
     widen_pipes()
-dispatch(AclParseCommand, sys.argv, sys.stdin, sys.stdout, __name__)
+    dispatch(AclParseCommand, sys.argv, sys.stdin, sys.stdout, __name__)

@@ -76,7 +76,7 @@ def test_lookup_rows_cover_the_campus():
     assert {r["device"] for r in rows["acltrace_arp"]} == {"gw-rtr1", "core-rtr2"}
 
 
-def test_shipped_lookups_have_the_columns_the_code_reads_and_writes(tmp_path):
+def test_shipped_lookups_have_the_columns_the_code_reads_and_writes():
     import csv
 
     from conftest import REPO
