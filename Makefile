@@ -67,7 +67,7 @@ $(LIB_STAMP): requirements/vendor.txt | $(VENV_STAMP)
 	rm -rf lib/testdata lib/README.md
 	if [ -f lib/LICENSE ]; then mv lib/LICENSE lib/ntc_templates-*.dist-info/LICENSE; fi
 	# ntc-templates: only the ~60 templates of the tables acltrace reads (of ~940; 4 MB).
-	$(VPY) tools/prune_ntc_templates.py lib/ntc_templates/templates
+	$(VPY) tools/build/prune_ntc_templates.py lib/ntc_templates/templates
 	@compiled=$$(find lib -type f \( -name '*.so' -o -name '*.so.*' -o -name '*.pyd' -o -name '*.dylib' -o -name '*.dll' \)); \
 	if [ -n "$$compiled" ]; then echo "compiled extensions in lib/ (must be pure Python):"; echo "$$compiled"; exit 1; fi
 	cp requirements/vendor.txt $@
@@ -89,12 +89,12 @@ lint: $(VENV_STAMP)
 
 package: $(VENV_STAMP) $(LIB_STAMP)
 	rm -rf $(STAGE) $(TGZ) $(REPORT)
-	$(VPY) tools/stage.py $(STAGE) $(TGZ)
+	$(VPY) tools/build/stage.py $(STAGE) $(TGZ)
 	$(VENV)/bin/slim validate $(STAGE)
 	rc=0; $(VENV)/bin/splunk-appinspect inspect $(TGZ) --mode precert --included-tags cloud \
 		--data-format json --output-file $(REPORT) > dist/appinspect.log 2>&1 || rc=$$?; \
 	if [ ! -s $(REPORT) ]; then cat dist/appinspect.log; echo "splunk-appinspect wrote no report (exit $$rc)"; exit 1; fi
-	$(VPY) tools/appinspect_gate.py $(REPORT) appinspect_known_warnings.md
+	$(VPY) tools/build/appinspect_gate.py $(REPORT) appinspect_known_warnings.md
 	@echo "package: $(TGZ)"
 
 # The triage report of the sample (Blaster incidents first, each traced to its switch port through

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import traffic  # noqa: E402
 
-from acltrace.backscatter import LABELS, Classifier  # noqa: E402
-from acltrace.devtime import event_time  # noqa: E402
-from acltrace.parser import parse_event  # noqa: E402
+from acltrace.logs.device_time import event_time  # noqa: E402
+from acltrace.logs.parser import parse_event  # noqa: E402
+from acltrace.triage.classifier import LABELS, Classifier  # noqa: E402
 
 TARGET = 0.97
 

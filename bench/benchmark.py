@@ -3,7 +3,7 @@
 
     python bench/benchmark.py [--records 200000] [--chunk 50000] [--repeat 3] [--profile]
 
-In one run, through the SCP v2 driver of the tests (tests/scp.py, playing splunkd), on the
+In one run, through the SCP v2 driver of the tests (tests/support/scp.py, playing splunkd), on the
 same generated records, interleaved:
   baseline     bench/baseline.py: a plain splunklib StreamingCommand, ONE IOS regex + add_field
   passthrough  bench/passthrough.py: a splunklib StreamingCommand that does nothing
@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import scp  # noqa: E402
 
-from acltrace.parser import parse_event  # noqa: E402
+from acltrace.logs.parser import parse_event  # noqa: E402
 
 # -- a mixed corpus -------------------------------------------------------------------------------
 

@@ -3,11 +3,11 @@
 
     python bench/snmp_benchmark.py [--macs 20000] [--vlans 30] [--devices 50] [--agents 2]
 
-A switch with ``--macs`` Q-BRIDGE-MIB entries over ``--vlans`` VLANs (tools/make_snmprec.py) is served
+A switch with ``--macs`` Q-BRIDGE-MIB entries over ``--vlans`` VLANs (tools/generators/make_snmprec.py) is served
 by snmpsim on 127.0.0.1. In the same run, against the same agent:
   snmpbulkwalk   net-snmp (Debian's `snmp`), one walk per table the collector reads for MACs (sysName,
                  ifName, ifDescr, dot1qTpFdbTable, dot1dBasePortIfIndex), max-repetitions as ours
-  collector      acltrace.snmpcollect, tables=mac, one device
+  collector      acltrace.snmp.collect, tables=mac, one device
   concurrent     --devices devices (the same data on that many ports, served by --agents snmpsim
                  processes) polled at once by one collector
 The agent is pure Python too, so the figures are end-to-end times, agent included.
@@ -26,8 +26,8 @@ sys.path[:0] = [str(REPO / "bin"), str(REPO / "tests"), str(REPO / "tools")]
 from make_snmprec import qbridge_switch  # noqa: E402
 from snmpagent import Agent  # noqa: E402
 
-from acltrace.snmpcollect import Device, collect  # noqa: E402
-from acltrace.snmpwalk import MAX_REPETITIONS, Credentials  # noqa: E402
+from acltrace.snmp.collect import Device, collect  # noqa: E402
+from acltrace.snmp.walk import MAX_REPETITIONS, Credentials  # noqa: E402
 
 WALKED = ("1.3.6.1.2.1.1.5", "1.3.6.1.2.1.31.1.1.1.1", "1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.17.7.1.2.2.1",
           "1.3.6.1.2.1.17.1.4.1.2")

@@ -3,8 +3,8 @@
 
     ... | aclparse | backscatter | aclincidents [timeout=<seconds>]
 
-A reporting (transforming) SCP v2 command: labelled events in, incidents out (DESIGN.md section 4).
-The grouping, counting and advice are ``acltrace.incidents.Incidents``; this script moves records in
+A reporting (transforming) SCP v2 command: labelled events in, incidents out (docs/DESIGN.md section 4).
+The grouping, counting and advice are ``acltrace.triage.incidents.Incidents``; this script moves records in
 and rows out. Events are grouped by (dvc, src_interface, src_mac), scans by (dvc, src_ip), and split
 where a place is quiet for more than ``timeout`` seconds (default 300); ``bs_label=none`` events are
 not incidents.
@@ -27,12 +27,12 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from commandpipes import widen_pipes  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, ReportingCommand, dispatch  # noqa: E402
 
 from acltrace.gcpolicy import fewer_collections  # noqa: E402
-from acltrace.incidents import Incidents  # noqa: E402
-from acltrace.records import acl_event, epoch, one, seconds  # noqa: E402
+from acltrace.triage.incidents import Incidents  # noqa: E402
+from acltrace_splunk.pipes import widen_pipes  # noqa: E402
+from acltrace_splunk.records import acl_event, epoch, one, seconds  # noqa: E402
 
 COLUMNS = ("_time", "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets", "dest_count",
            "dest_port_count", "counts_capped", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen",

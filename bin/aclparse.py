@@ -1,12 +1,12 @@
 #!/usr/bin/env python
-"""aclparse: add the Cisco ACL log fields (DESIGN.md section 2) to the events that carry them.
+"""aclparse: add the Cisco ACL log fields (docs/DESIGN.md section 2) to the events that carry them.
 
     ... | aclparse [field=_raw]
 
 A streaming, distributable SCP v2 command (commands.conf: ``chunked = true``). Every event
-comes back, in order: an ACL event gains the ``acltrace.fields.FIELDS`` columns its message
+comes back, in order: an ACL event gains the ``acltrace.logs.fields.FIELDS`` columns its message
 carries (replacing same-named columns, e.g. a ``src_ip`` props already extracted); any other
-event passes through untouched. The domain work is one call to ``acltrace.parser.parse_event``.
+event passes through untouched. The domain work is one call to ``acltrace.logs.parser.parse_event``.
 
 Record path. splunklib turns every record into an OrderedDict, decodes ``__mv_`` columns and
 re-encodes every value on the way out; that costs more than parsing the event. So this command
@@ -30,8 +30,6 @@ from io import StringIO
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from commandpipes import ReplyBuffer, widen_pipes  # noqa: E402
-from csvscan import nul_stand_in, scan  # noqa: E402
 from splunklib.searchcommands import (  # noqa: E402
     Configuration,
     Option,
@@ -41,9 +39,11 @@ from splunklib.searchcommands import (  # noqa: E402
 )
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
-from acltrace.fields import FIELDS  # noqa: E402
 from acltrace.gcpolicy import fewer_collections  # noqa: E402
-from acltrace.parser import parse_event  # noqa: E402
+from acltrace.logs.fields import FIELDS  # noqa: E402
+from acltrace.logs.parser import parse_event  # noqa: E402
+from acltrace_splunk.csvscan import nul_stand_in, scan  # noqa: E402
+from acltrace_splunk.pipes import ReplyBuffer, widen_pipes  # noqa: E402
 
 
 class _Appender:

@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-import acltrace_rest_models  # noqa: E402
+from acltrace_splunk import rest_models as acltrace_rest_models  # noqa: E402
 
 
 def main():

@@ -3,7 +3,7 @@
 
 splunktaucclib's admin_external handler over splunkd's data/inputs/acltrace_snmp, so the
 configuration page creates, edits, enables, disables and removes inputs; each stanza is checked by
-the same rules as the input's own --validate-arguments (acltrace.snmpinput.settings).
+the same rules as the input's own --validate-arguments (acltrace_splunk.snmp_input.settings).
 admin_external needs splunkd's ``splunk`` package: imported when splunkd runs this file.
 """
 import os
@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-import acltrace_rest_models  # noqa: E402
+from acltrace_splunk import rest_models as acltrace_rest_models  # noqa: E402
 
 
 def main():

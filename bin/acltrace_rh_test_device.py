@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl
 sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)),
                 os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")]
 
-import acltrace_accounts  # noqa: E402
-
-from acltrace import snmpcollect, snmpinput  # noqa: E402
+from acltrace.snmp import collect as snmpcollect  # noqa: E402
+from acltrace_splunk import accounts as acltrace_accounts  # noqa: E402
+from acltrace_splunk import snmp_input as snmpinput  # noqa: E402
 
 try:
     from splunk.persistconn.application import PersistentServerConnectionApplication

@@ -10,7 +10,7 @@
 splunkd runs this script every ``interval`` seconds per input (README/inputs.conf.spec). A run reads
 the input's account (acltrace_accounts.read_account: the secrets come from storage/passwords
 through splunkd, with the session key splunkd hands over), polls the devices that are due
-concurrently (acltrace.snmpcollect) and writes, in XML streaming mode, one JSON event per table row
+concurrently (acltrace.snmp.collect) and writes, in XML streaming mode, one JSON event per table row
 (sourcetypes ``acltrace:mac``, ``acltrace:arp``, ``acltrace:neighbor``; ``time`` is the poll) and
 one ``acltrace:collector`` status event per device (ok, partial or error, seconds, rows, error).
 
@@ -27,10 +27,11 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-import acltrace_accounts  # noqa: E402
 from splunklib.modularinput import Argument, Event, EventWriter, Scheme, Script  # noqa: E402
 
-from acltrace import snmpcollect, snmpinput  # noqa: E402
+from acltrace.snmp import collect as snmpcollect  # noqa: E402
+from acltrace_splunk import accounts as acltrace_accounts  # noqa: E402
+from acltrace_splunk import snmp_input as snmpinput  # noqa: E402
 
 ARGUMENTS = (
     ("devices", "Devices", "HOST[:PORT] of each switch or router, separated by commas or new lines.", True),

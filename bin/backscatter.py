@@ -3,9 +3,9 @@
 
     ... | aclparse | backscatter [window=<seconds>]
 
-Adds ``bs_label``, ``bs_reason`` and ``bs_confidence`` (DESIGN.md section 4) to every event, read
+Adds ``bs_label``, ``bs_reason`` and ``bs_confidence`` (docs/DESIGN.md section 4) to every event, read
 from its aclparse fields and ``_time``; an event without ACL fields gets ``bs_label=none``. The
-domain work is ``acltrace.backscatter.Classifier``; this script only moves records in and out.
+domain work is ``acltrace.triage.classifier.Classifier``; this script only moves records in and out.
 
 Distribution. Scans and generic backscatter are counted over a window of the whole stream: one
 indexer's share of the events would undercount them. So the command is ``distributed=False``,
@@ -45,14 +45,14 @@ from io import StringIO
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
-from commandpipes import ReplyBuffer, widen_pipes  # noqa: E402
-from csvscan import csv_cell, nul_stand_in, scan  # noqa: E402
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch  # noqa: E402
 from splunklib.searchcommands.internals import CsvDialect  # noqa: E402
 
-from acltrace.backscatter import READS, Classifier  # noqa: E402
 from acltrace.gcpolicy import collect_between_chunks  # noqa: E402
-from acltrace.records import acl_event, epoch, seconds  # noqa: E402
+from acltrace.triage.classifier import READS, Classifier  # noqa: E402
+from acltrace_splunk.csvscan import csv_cell, nul_stand_in, scan  # noqa: E402
+from acltrace_splunk.pipes import ReplyBuffer, widen_pipes  # noqa: E402
+from acltrace_splunk.records import acl_event, epoch, seconds  # noqa: E402
 
 LABEL_FIELDS = ("bs_label", "bs_reason", "bs_confidence")
 MAX_WINDOW = 86400.0

@@ -3,11 +3,11 @@
 
     ... | mactrace [mac_field=src_mac] [dvc_field=dvc] [interface_field=src_interface]
 
-A streaming SCP v2 command (DESIGN.md section 5). For each event with a MAC in ``mac_field`` it adds
+A streaming SCP v2 command (docs/DESIGN.md section 5). For each event with a MAC in ``mac_field`` it adds
 ``trace_verdict`` (edge_port, router_hop, uplink_only, ambiguous, not_found), ``trace_switch``,
 ``trace_port``, ``trace_vlan``, ``trace_last_seen``, ``trace_path``, ``trace_reason`` and
 ``mac_vendor``; the trace starts at the device and interface that logged the MAC (``dvc_field``,
-``interface_field``) when the event names them. The walk is ``acltrace.trace.Topology``.
+``interface_field``) when the event names them. The walk is ``acltrace.trace.topology.Topology``.
 
 Lookups. ``acltrace_mac_table.csv``, ``acltrace_neighbors.csv`` and ``acltrace_arp.csv`` are read
 once per process from this app's ``lookups`` folder, found relative to this script: on a search head
@@ -23,8 +23,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch, validators  # noqa: E402
 
-from acltrace import lookups  # noqa: E402
-from acltrace.records import one  # noqa: E402
+from acltrace_splunk import lookups  # noqa: E402
+from acltrace_splunk.records import one  # noqa: E402
 
 LOOKUPS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lookups")
 TRACE_FIELDS = ("trace_verdict", "trace_switch", "trace_port", "trace_vlan", "trace_last_seen", "trace_path",

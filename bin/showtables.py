@@ -3,11 +3,11 @@
 
     ... | showtables [kind=mac|arp|neighbor] [platform=<ntc-templates platform>]
 
-A streaming SCP v2 command (DESIGN.md section 5): each event in, one record per table row out. An
+A streaming SCP v2 command (docs/DESIGN.md section 5): each event in, one record per table row out. An
 event's ``_raw`` is either a capture section (``core-sw1#show mac address-table`` and its output, as
-the ``acltrace:show`` sourcetype breaks them; read by ``acltrace.showparse`` with TextFSM and
+the ``acltrace:show`` sourcetype breaks them; read by ``acltrace.tables.show`` with TextFSM and
 ntc-templates) or a JSON row of ``acltrace:mac``, ``acltrace:arp`` or ``acltrace:neighbor``
-(``acltrace.devices.read_rows``). Every record carries ``COLUMNS`` (empty where its kind has no
+(``acltrace.tables.files.read_rows``). Every record carries ``COLUMNS`` (empty where its kind has no
 such value), ``_time`` and ``host`` of its event; a capture with no prompt takes ``host`` as its
 device. The lookup-building saved searches merge these rows into the lookups.
 
@@ -21,9 +21,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from splunklib.searchcommands import Configuration, Option, StreamingCommand, dispatch, validators  # noqa: E402
 
-from acltrace.devices import read_rows  # noqa: E402
-from acltrace.records import one  # noqa: E402
-from acltrace.showparse import parse_capture  # noqa: E402
+from acltrace.tables.files import read_rows  # noqa: E402
+from acltrace.tables.show import parse_capture  # noqa: E402
+from acltrace_splunk.records import one  # noqa: E402
 
 COLUMNS = ("kind", "mac", "switch", "port", "vlan", "type", "ip", "device", "interface", "neighbor",
            "neighbor_port", "capabilities", "platform", "neighbor_ip", "protocol", "source")

@@ -1,4 +1,4 @@
-"""Shared test fixtures: where the app, its core package and the peer corpus are."""
+"""Shared test fixtures: where the app, its core package and the test data (tests/data) are."""
 import importlib
 import pathlib
 import sys
@@ -7,11 +7,13 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
+# The peer cases, device outputs and splunkd recordings, each folder with its source and licence.
+CORPUS = REPO / "tests" / "data"
 
-if str(BIN) not in sys.path:
-    sys.path.insert(0, str(BIN))
+# The app's bin/ (the core and the Splunk adapter) and the tests' own helpers (tests/support).
+for path in (BIN, REPO / "tests" / "support"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 
 @pytest.fixture(scope="session")
@@ -21,15 +23,30 @@ def repo():
 
 @pytest.fixture(scope="session")
 def corpus():
-    if not CORPUS.is_dir():
-        pytest.fail(f"peer corpus not found at {CORPUS}: shared/ must sit beside the repo")
     return CORPUS
 
 
 def import_tool(name):
-    """A module of tools/ (build helpers are scripts, not a package)."""
-    sys.path.insert(0, str(REPO / "tools"))
+    """A module of tools/build (build helpers are scripts, not a package)."""
+    sys.path.insert(0, str(REPO / "tools" / "build"))
     try:
         return importlib.import_module(name)
     finally:
-        sys.path.remove(str(REPO / "tools"))
+        sys.path.remove(str(REPO / "tools" / "build"))
+
+
+@pytest.fixture(scope="session")
+def agents(tmp_path_factory):
+    """A port per simulated device: cisco-access, arista-dist, router, slow."""
+    from snmpagent import Agent
+
+    cache = tmp_path_factory.mktemp("snmpsim-cache")
+    names = ("cisco-access", "arista-dist", "router", "slow")
+    started = {name: Agent(CORPUS / "snmpsim" / name, cache) for name in names}
+    try:
+        for agent in started.values():
+            agent.wait()
+        yield {name: agent.port for name, agent in started.items()}
+    finally:
+        for agent in started.values():
+            agent.stop()

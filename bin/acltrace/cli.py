@@ -33,15 +33,18 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Optional
 
-from . import __version__, devices, report
-from .backscatter import Classifier
-from .devtime import event_time
-from .fields import FIELDS, NUMERIC
+from acltrace.logs.device_time import event_time
+from acltrace.logs.fields import FIELDS, NUMERIC
+from acltrace.logs.parser import parse_event
+from acltrace.report import text as report
+from acltrace.tables import files as devices
+from acltrace.tables.rows import mac_vendor, normal_mac
+from acltrace.trace.topology import Topology
+from acltrace.triage.classifier import Classifier
+from acltrace.triage.incidents import Incidents, add_trace
+
+from . import __version__
 from .gcpolicy import fewer_collections
-from .incidents import Incidents, add_trace
-from .parser import parse_event
-from .trace import Topology
-from .tracerows import mac_vendor, normal_mac
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -214,7 +217,7 @@ def _trace(args: argparse.Namespace) -> int:
 
 def _collect(args: argparse.Namespace) -> int:
     """Rows on stdout (and status records with --format jsonl); exit 1 when a device was not read whole."""
-    from . import snmpcollect  # pysnmp is needed by this command only
+    from acltrace.snmp import collect as snmpcollect  # pysnmp is needed by this command only
 
     env = os.environ.get
     try:

@@ -1,0 +1,1 @@
+"""Collecting MAC, ARP and neighbour tables over SNMP: the walk, the MIB tables, the collector."""

@@ -1,0 +1,69 @@
+"""Device tables from files, for the offline trace: terminal captures or JSON lines rows.
+
+A devices file is either what an admin saved from a terminal (``show mac address-table``, ``show ip
+arp``, ``show cdp neighbors detail``... after their prompts; read by ``showparse``) or JSON lines in
+the schema of the ``acltrace:mac``, ``acltrace:arp`` and ``acltrace:neighbor`` sourcetypes, one row
+per line with its ``kind`` (``mac``, ``arp`` or ``neighbor``), as ``acltrace collect`` writes them:
+
+    {"kind": "mac", "mac": "00:0d:56:aa:1b:2c", "switch": "acc-sw2", "port": "Ethernet7", "vlan": "20",
+     "type": "dynamic", "time": 1795602000}
+
+A JSON row's ``time`` (epoch seconds of the poll) becomes its ``first_seen`` and ``last_seen`` unless
+it has those already. A file is JSON lines when its first non-blank character is ``{``.
+"""
+import json
+from collections.abc import Iterable
+from typing import Optional
+
+from acltrace.tables.show import Tables, parse_capture
+from acltrace.trace.topology import Topology
+
+KINDS = {"mac": "mac", "arp": "arp", "neighbor": "neighbors", "neighbors": "neighbors"}
+
+
+def read_rows(text: str, where: str = "") -> Tables:
+    """The rows of JSON lines ``text``; a line that is not a row of a known kind is a problem."""
+    tables = Tables()
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            tables.problems.append(f"{where}line {number}: not JSON ({error.msg})")
+            continue
+        table = KINDS.get(row.get("kind")) if isinstance(row, dict) else None
+        if table is None:
+            tables.problems.append(f"{where}line {number}: not a row with a kind of mac, arp or neighbor")
+            continue
+        row = {k: v for k, v in row.items() if k != "kind"}
+        if "time" in row:
+            seen = row.pop("time")
+            row.setdefault("first_seen", seen)
+            row.setdefault("last_seen", seen)
+        getattr(tables, table).append(row)
+    return tables
+
+
+def load(paths: Iterable[str], platform: Optional[str] = None) -> Tables:
+    """Every row of the devices files; unreadable files and sections are ``problems``, never errors."""
+    tables = Tables()
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                text = f.read().decode("utf-8", errors="replace")
+        except OSError as error:
+            tables.problems.append(f"{path}: {error.strerror or error}")
+            continue
+        if text.lstrip()[:1] == "{":
+            found = read_rows(text, f"{path} ")
+        else:
+            found = parse_capture(text, platform)
+            found.problems = [f"{path}: {problem}" for problem in found.problems]
+        tables.extend(found)
+    return tables
+
+
+def topology(tables: Tables) -> Topology:
+    """The trace's index of ``tables``."""
+    return Topology(tables.mac, tables.neighbors, tables.arp)

@@ -1,0 +1,390 @@
+"""Device ``show`` outputs -> MAC, ARP and neighbour rows, with TextFSM and ntc-templates.
+
+:func:`parse_capture` splits a terminal capture (:mod:`acltrace.tables.captures`), picks the ntc-templates
+template for each section's (platform, command) and maps the template's records to our rows:
+
+* mac: ``{"mac", "switch", "port", "vlan", "type"}``, one row per port; entries whose "port" is
+  the switch itself (CPU, Router, Switch, Drop, NX-OS ``sup-eth1(R)``, ``...(R)``, ``sup-eth1(R) (Lo0)``) are left out.
+* arp: ``{"ip", "mac", "device", "interface", "age"}``; incomplete entries are left out.
+* neighbors: ``{"switch", "port", "neighbor", "neighbor_port", "capabilities", "platform",
+  "neighbor_ip", "protocol"}``, protocol ``cdp`` or ``lldp``; an NX-OS serial suffix
+  (``SW1(FOC123X)``) is removed from the neighbour's name.
+
+MACs are written ``aa:bb:cc:dd:ee:ff`` (netaddr reads every notation the devices use), interface names
+are canonical (:mod:`acltrace.tables.ifnames`), values are strings ("" when the table has none).
+
+``capabilities`` is a space-separated list of lower-case words, the same for CDP and LLDP whether the
+device printed letters or words (CDP's ``S`` is a switch, LLDP's ``S`` a station): ``router``,
+``bridge`` (LLDP Bridge, CDP Trans-Bridge and Source-Route-Bridge), ``switch``, ``host``, ``phone``,
+``igmp``, ``repeater``, ``station``, ``wlan-ap``, ``docsis``, ``remote``, ``cvta``, ``mac-relay``,
+``stp-dispute``, ``other``; a word we do not know is kept in lower case.
+
+The platform is the caller's override, else the one whose template reads the section's first lines
+best: a platform whose tell is in the output (XR's ``Gi0/0/0/0``, NX-OS's ``Eth1/1``, EOS's ``Et1``)
+first, then the most plausible rows, then the most fields filled; the prompt's hint is tried first
+(``<sw>display`` is Comware or Huawei, ``user@sw>`` is Junos). Templates are looked up in
+``acltrace/templates`` (our fixes to ntc-templates 8.1.0, see its README) before the installed
+ntc_templates package.
+"""
+import io
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Optional
+
+import textfsm
+from textfsm import clitable
+
+from acltrace.tables import captures as capture
+from acltrace.tables.captures import ARP, MAC
+from acltrace.tables.ifnames import canonical
+from acltrace.tables.rows import normal_mac
+
+# Tried in this order when the platform is not known; ties go to the earlier one.
+PLATFORMS = (
+    "cisco_ios", "cisco_nxos", "arista_eos", "cisco_xr", "juniper_junos", "hp_procurve", "aruba_aoscx",
+    "hp_comware", "huawei_vrp", "cisco_s300", "cisco_asa", "dell_force10", "extreme_exos",
+    "brocade_fastiron", "brocade_netiron", "ruckus_fastiron", "alcatel_aos", "aruba_os",
+)
+_HINTS = {"junos": ("juniper_junos",), "comware/huawei": ("hp_comware", "huawei_vrp")}
+_TRIAL_LINES = 80
+
+
+@dataclass
+class Tables:
+    """Rows read from device outputs, and what could not be read."""
+
+    mac: list = field(default_factory=list)
+    arp: list = field(default_factory=list)
+    neighbors: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+    def extend(self, other: "Tables") -> None:
+        self.mac.extend(other.mac)
+        self.arp.extend(other.arp)
+        self.neighbors.extend(other.neighbors)
+        self.problems.extend(other.problems)
+
+
+# --- values -------------------------------------------------------------------------------------
+
+_CAP_PHRASES = re.compile(
+    r"wlan[ -]?access[ -]?point|wlan ap|docsis cable device|two-port mac relay|igmp filtering"
+    r"|source[ -]route[ -]bridge|trans[ -]bridge|station only|supports-stp-dispute|none enabled",
+    re.IGNORECASE,
+)
+_CAP_WORDS = {
+    "router": "router", "bridge": "bridge", "mac_bridge": "bridge", "switch": "switch", "host": "host",
+    "phone": "phone", "telephone": "phone", "igmp": "igmp", "repeater": "repeater", "station": "station",
+    "wlan": "wlan-ap", "wlanaccesspoint": "wlan-ap", "wlan-ap": "wlan-ap", "docsis": "docsis",
+    "remote": "remote", "cvta": "cvta", "mac-relay": "mac-relay", "stp-dispute": "stp-dispute",
+    "other": "other", "none": "",
+}
+_CAP_PHRASE_WORD = {
+    "igmp filtering": "igmp", "two-port mac relay": "mac-relay", "docsis cable device": "docsis",
+    "station only": "station", "supports-stp-dispute": "stp-dispute", "none enabled": "",
+}
+_CDP_LETTERS = {
+    "R": "router", "T": "bridge", "B": "bridge", "S": "switch", "H": "host", "I": "igmp", "r": "repeater",
+    "P": "phone", "D": "remote", "C": "cvta", "M": "mac-relay", "s": "stp-dispute",
+}
+_LLDP_LETTERS = {
+    "R": "router", "B": "bridge", "T": "phone", "C": "docsis", "W": "wlan-ap", "P": "repeater",
+    "S": "station", "O": "other",
+}
+
+
+def _phrase(m: "re.Match") -> str:
+    text = m.group(0).lower()
+    if text in _CAP_PHRASE_WORD:
+        return _CAP_PHRASE_WORD[text]
+    return "wlan-ap" if text.startswith("wlan") else "bridge"
+
+
+@lru_cache(maxsize=4096)
+def normal_capabilities(value: str, protocol: str) -> str:
+    """CDP/LLDP capabilities (letters or words, any separators) as our space-separated words."""
+    letters = _CDP_LETTERS if protocol == "cdp" else _LLDP_LETTERS
+    words: list = []
+    for token in re.split(r"[\s,;]+", _CAP_PHRASES.sub(_phrase, value).strip()):
+        if not token:
+            continue
+        word = _CAP_WORDS.get(token.lower())
+        if word is None:
+            if all(ch in letters for ch in token):
+                for ch in token:
+                    if letters[ch] not in words:
+                        words.append(letters[ch])
+                continue
+            word = token.lower()
+        if word and word not in words:
+            words.append(word)
+    return " ".join(words)
+
+
+_SERIAL = re.compile(r"\([A-Za-z0-9]{6,}\)\Z")
+# The switch itself, not a port; NX-OS adds a routed MAC's interface: "sup-eth1(R) (Lo0)", "Drop (Eth1/3.280)"
+_NOT_A_PORT = re.compile(r"(?:cpu|router|switch|drop|self|sup-eth\d*|.*\(r\))(?:\s*\(\S+\))?\Z", re.IGNORECASE)
+_LOOKS_LIKE_PORT = re.compile(r"[A-Za-z][A-Za-z-]*\s?\d")
+
+
+def neighbor_name(value: str) -> str:
+    """A neighbour's name as the device gave it, without an NX-OS ``(serial)`` suffix."""
+    return _SERIAL.sub("", value.strip())
+
+
+def neighbor_port(port_id: str, description: str = "") -> str:
+    """The neighbour's port: its LLDP port id when that names an interface, else the port description."""
+    port_id, description = port_id.strip(), description.strip()
+    if port_id and (not description or (_LOOKS_LIKE_PORT.match(port_id) and normal_mac(port_id) is None)):
+        return port_id
+    return description or port_id
+
+
+# --- records -> rows ------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    """A template value as text: a List value is a cell wrapped over lines, so its parts are joined."""
+    if isinstance(value, list):
+        return "".join(part for part in value if part)
+    return value or ""
+
+
+def _first(record: dict, keys: Iterable[str]) -> str:
+    """The first of ``keys`` that has a value in ``record``, as text."""
+    for key in keys:
+        value = _text(record.get(key))
+        if value:
+            return value
+    return ""
+
+
+_MAC_PORT_KEYS = ("destination_port", "ports", "port", "logical_interface", "interface", "next_hop")
+
+
+def mac_rows(records: list, switch: str, platform: str) -> list:
+    rows = []
+    for rec in records:
+        mac = normal_mac(_first(rec, ("destination_address", "mac_address", "mac")))
+        if mac is None:
+            continue
+        ports = next((rec[key] for key in _MAC_PORT_KEYS if rec.get(key)), "")
+        vlan = _first(rec, ("vlan_id", "vlan", "topo_id"))
+        kind = _first(rec, ("type", "state", "mac_flag")).lower()
+        for port in ports if isinstance(ports, list) else [ports]:
+            port = (port or "").strip()
+            if port and not _NOT_A_PORT.match(port):
+                rows.append({"mac": mac, "switch": switch, "port": canonical(port, platform), "vlan": vlan,
+                             "type": kind})
+    return rows
+
+
+def arp_rows(records: list, device: str, platform: str) -> list:
+    rows = []
+    for rec in records:
+        mac = normal_mac(_first(rec, ("mac_address", "hardware_address", "mac")))
+        ip = _first(rec, ("ip_address", "address", "destination"))
+        if mac is None or not ip:
+            continue
+        interface = _first(rec, ("interface", "port_id", "port", "physical_port", "vlan_name"))
+        rows.append({"ip": ip, "mac": mac, "device": device, "interface": canonical(interface, platform),
+                     "age": _first(rec, ("age", "age_min", "aging", "expire"))})
+    return rows
+
+
+# CDP names a neighbour by its Device ID (the brief table's name), which the XR and NX-OS detail
+# templates call chassis_id (their neighbor_name is the SysName); LLDP by its system name.
+_CDP_NAME_KEYS = ("chassis_id", "neighbor_name", "neighbor")
+_LLDP_NAME_KEYS = ("neighbor_name", "neighbor", "system_name", "chassis_id")
+
+
+def neighbor_rows(records: list, switch: str, platform: str, protocol: str) -> list:
+    rows = []
+    for rec in records:
+        port = _first(rec, ("local_interface", "local_port"))
+        name = neighbor_name(_first(rec, _CDP_NAME_KEYS if protocol == "cdp" else _LLDP_NAME_KEYS))
+        if not port or not name:
+            continue
+        if "neighbor_port_id" in rec:  # then neighbor_interface is the port's description
+            their_port = neighbor_port(_text(rec["neighbor_port_id"]),
+                                       _first(rec, ("neighbor_interface", "neighbor_port_description")))
+        else:
+            their_port = neighbor_port(_first(rec, ("neighbor_interface", "port_id")),
+                                       _first(rec, ("neighbor_interface_description", "port_description")))
+        caps = _first(rec, ("capabilities", "capabilities_enabled", "system_capabilities_enabled"))
+        rows.append({
+            "switch": switch, "port": canonical(port, platform), "neighbor": name,
+            "neighbor_port": canonical(their_port, platform), "capabilities": normal_capabilities(caps, protocol),
+            "platform": _text(rec.get("platform", "")).strip(),
+            "neighbor_ip": _first(rec, ("mgmt_address", "management_ip", "mgmt_ip", "interface_ip")),
+            "protocol": protocol,
+        })
+    return rows
+
+
+def to_rows(kind: str, records: list, device: str, platform: str, command: str) -> list:
+    """Our rows of ``kind`` from a template's ``records`` (dicts with lower-case keys)."""
+    if kind == MAC:
+        return mac_rows(records, device, platform)
+    if kind == ARP:
+        return arp_rows(records, device, platform)
+    return neighbor_rows(records, device, platform, "cdp" if " cdp " in command else "lldp")
+
+
+# --- templates ------------------------------------------------------------------------------------
+
+_OUR_TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+
+
+@cache
+def _indexes() -> tuple:
+    import ntc_templates  # noqa: PLC0415 (found wherever it is installed or vendored)
+
+    ntc = os.path.join(os.path.dirname(os.path.abspath(ntc_templates.__file__)), "templates")
+    return tuple((clitable.CliTable("index", folder), folder) for folder in (_OUR_TEMPLATES, ntc))
+
+
+@cache
+def template_for(platform: str, lookup: str) -> Optional[str]:
+    """Path of the template for ``lookup`` (a full command) on ``platform``, or None."""
+    for table, folder in _indexes():
+        row = table.index.GetRowMatch({"Platform": platform, "Command": lookup})
+        if row:
+            return os.path.join(folder, table.index.index[row]["Template"].split(":")[0])
+    return None
+
+
+@cache
+def _template_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def run_template(path: str, text: str) -> list:
+    """The template's records for ``text``: dicts keyed by lower-case Value names."""
+    fsm = textfsm.TextFSM(io.StringIO(_template_text(path)))
+    header = [name.lower() for name in fsm.header]
+    return [dict(zip(header, row)) for row in fsm.ParseText(text)]
+
+
+# --- sections -------------------------------------------------------------------------------------
+
+def _candidates(section: capture.Section, command: Optional[capture.Command], platform: Optional[str]):
+    commands = [command] if command else [capture.recognise(name) for name, _ in capture.COMMANDS]
+    platforms = [platform] if platform else list(_HINTS.get(section.vendor_hint, ())) + [
+        p for p in PLATFORMS if p not in _HINTS.get(section.vendor_hint, ())]
+    for cmd in commands:
+        for plat in platforms:
+            path = template_for(plat, cmd.lookup)
+            if path:
+                yield cmd, plat, path
+
+
+# Output that only one platform prints: its interface names (XR's four-level Gi0/0/0/0, NX-OS's
+# Eth1/1 and mgmt0, EOS's Et1 and Ma1), EOS's MAC table columns or XR's timestamp line. Between templates that read the
+# section, one whose platform's tell is in the output wins over more rows (the IOS templates read
+# much that is not IOS).
+_TELLS = {
+    "cisco_xr": re.compile(r"\b(?:Gi|Te|Hu|BE|GigabitEthernet|TenGigE|HundredGigE|Bundle-Ether)\d+/\d+/\d+/\d+"
+                           r"|^\w{3} \w{3} +\d+ \d\d:\d\d:\d\d\.\d{3} \w+$", re.MULTILINE),
+    "cisco_nxos": re.compile(r"^\s*(?:\S+\s+)?(?:Eth\d+/\d+|mgmt0)\s", re.MULTILINE),
+    "arista_eos": re.compile(r"^(?:Et|Ma)\d+(?:/\d+)*\s|\bMoves +Last Move\b", re.MULTILINE),
+}
+
+
+def _score(kind: str, plat: str, rows: list, text: str) -> tuple:
+    """How well a template read a section: its platform's tell, then plausible rows, then fields filled."""
+    if kind == capture.NEIGHBORS:  # a port has a digit; a name has no run of blanks (column misread)
+        rows = [r for r in rows if re.search(r"\d", r["port"]) and "  " not in r["neighbor"]]
+    tell = plat in _TELLS and bool(rows) and bool(_TELLS[plat].search(text))
+    return tell, len(rows), sum(1 for r in rows for v in r.values() if v)
+
+
+def _try(section, cmd, plat, path, text):
+    try:
+        records = run_template(path, text)
+    except Exception as exc:  # noqa: BLE001 - a template's Error state or bug spoils only this section
+        return None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return to_rows(cmd.kind, records, section.device or "", plat, cmd.name), None
+
+
+def parse_section(section: capture.Section, platform: Optional[str] = None) -> Tables:
+    """Rows of one section; its problems when no template reads it."""
+    tables = Tables()
+    where = f"{section.device or 'capture'} line {section.line}"
+    command = capture.recognise(section.typed) if section.typed else None
+    if section.typed and command is None:
+        if section.text:
+            tables.problems.append(f"{where}: {section.typed!r} is not a command acltrace reads"
+                                   " (MAC, ARP, CDP/LLDP tables)")
+        return tables
+    if not section.text:
+        return tables
+    lines = section.text.split("\n", _TRIAL_LINES)
+    whole = len(lines) <= _TRIAL_LINES
+    head = section.text if whole else "\n".join(lines[:_TRIAL_LINES]) + "\n"
+    best = None
+    errors = []
+    for cmd, plat, path in _candidates(section, command, platform):
+        rows, error = _try(section, cmd, plat, path, head)
+        if error:
+            errors.append(f"{plat}/{os.path.basename(path)}: {error}")
+        else:
+            score = _score(cmd.kind, plat, rows, head)
+            if best is None or score > best[4]:
+                best = (cmd, plat, path, rows, score)
+    if best is None:
+        what = f"no template for {command.name!r} on {platform}" if command and platform and not errors \
+            else "no template reads it" + (f" ({'; '.join(errors[:3])})" if errors else "")
+        tables.problems.append(f"{where}: {section.typed or 'output'}: {what}")
+        return tables
+    cmd, plat, path, rows, _ = best
+    if not rows and command is None:
+        tables.problems.append(f"{where}: no MAC, ARP or neighbour table recognised in the output")
+        return tables
+    if not whole:
+        rows, error = _try(section, cmd, plat, path, section.text)
+        if error:
+            tables.problems.append(f"{where}: {cmd.name} ({plat}): {error}")
+            return tables
+    getattr(tables, cmd.kind).extend(rows)
+    return tables
+
+
+def parse_capture(text: str, platform: Optional[str] = None, device: Optional[str] = None,
+                  command: Optional[str] = None) -> Tables:
+    """All rows in a terminal capture; never raises on bad input (see ``Tables.problems``).
+
+    ``platform`` (an ntc-templates name such as ``cisco_ios``) overrides detection, ``device`` names
+    the device of output with no prompt, ``command`` says which command produced such output.
+    """
+    sections, unreadable = capture.split_capture(text, device)
+    tables = Tables()
+    if unreadable:
+        tables.problems.append(f"{unreadable} unreadable line(s) left out")
+    for section in sections:
+        if not section.typed and command:
+            section = section._replace(typed=command)
+        if section.device is None and device:
+            section = section._replace(device=device)
+        tables.extend(parse_section(section, platform))
+    return tables
+
+
+def parse_files(paths: Iterable[str], platform: Optional[str] = None, device: Optional[str] = None,
+                command: Optional[str] = None) -> Tables:
+    """:func:`parse_capture` over files (read as UTF-8, bad bytes replaced); unreadable files are problems."""
+    tables = Tables()
+    for path in paths:
+        try:
+            with open(path, "rb") as f:
+                text = f.read().decode("utf-8", errors="replace")
+        except OSError as exc:
+            tables.problems.append(f"{path}: {exc.strerror or exc}")
+            continue
+        found = parse_capture(text, platform, device, command)
+        found.problems = [f"{path}: {p}" for p in found.problems]
+        tables.extend(found)
+    return tables

@@ -1,0 +1,49 @@
+"""Splunk search results as the core reads them: the search commands' shared helpers.
+
+A record is a dict of field -> value, a value being a string or, for a multivalue field, a list
+of strings. Nothing here imports splunklib.
+"""
+import math
+from collections.abc import Sequence
+from typing import Optional
+
+from acltrace.logs.fields import FIELDS
+
+
+def one(value) -> Optional[str]:
+    """A field's single value (the first of a multivalue field), or None when it is empty."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value or None
+
+
+def acl_event(record: dict, names: Sequence[str] = FIELDS) -> dict:
+    """The core's event for a record: its aclparse fields (or those of ``names``) that have a value,
+    one value each."""
+    event = {}
+    for name in names:
+        value = one(record.get(name))
+        if value:
+            event[name] = value
+    return event
+
+
+def epoch(value) -> Optional[float]:
+    """Splunk's ``_time`` as finite epoch seconds, or None."""
+    try:
+        time = float(one(value))
+    except (TypeError, ValueError):
+        return None
+    return time if math.isfinite(time) else None
+
+
+def seconds(name: str, text, maximum: float) -> float:
+    """An option's ``text`` as seconds in (0, maximum], or ValueError with a message an admin can act on."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not 0 < value <= maximum:
+        raise ValueError(f"{name} must be a number of seconds more than 0 and at most {maximum:.0f}, "
+                         f"not {text!r}")
+    return value

@@ -1,0 +1,206 @@
+"""What the acltrace_snmp modular input and its configuration page need from the core, without Splunk.
+
+- ``settings(params)``: an input stanza's values checked and converted (``ValueError`` with a message
+  an admin can act on);
+- ``account_credentials(account)``: an SNMP account (the ``acltrace_account.conf`` stanza with its
+  secrets decrypted) as collector ``Credentials``; ``check_account`` is the same check for the
+  configuration page, where a secret the admin did not retype comes back as a placeholder;
+- ``Checkpoint``: each device's last poll time, so a restart polls only the devices that are due;
+- ``events(results)``: the collector's results as ``(sourcetype, time, JSON text)``, one per row and
+  one ``acltrace:collector`` status per device.
+
+Secrets (community, v3 keys) are never part of a message raised here.
+"""
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Optional
+
+from acltrace.snmp.collect import TABLES, Device, parse_address
+from acltrace.snmp.walk import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials
+
+SOURCETYPES = {"mac": "acltrace:mac", "arp": "acltrace:arp", "neighbor": "acltrace:neighbor",
+               "status": "acltrace:collector"}
+VERSIONS = ("2c", "3")
+DEFAULT_INTERVAL = 300
+MIN_INTERVAL = 60
+# A run of the input that comes a little early (splunkd's timer) still polls a device that is due.
+EARLY = 0.1
+MAX_DEVICES = 5000
+PLACEHOLDERS = ("******", "********")   # what splunktaucclib shows for a stored secret
+
+
+@dataclass(frozen=True)
+class Settings:
+    devices: tuple       # ((host, port), ...)
+    account: str
+    tables: tuple
+    timeout: float
+    retries: int
+    concurrency: int
+    interval: int
+
+
+def parse_devices(text: str) -> tuple:
+    """``HOST[:PORT]`` entries separated by commas, blanks or new lines, in order, without repeats."""
+    found, bad = [], []
+    for item in re.split(r"[,\s]+", text or ""):
+        if not item:
+            continue
+        try:
+            address = parse_address(item)
+        except ValueError:
+            bad.append(item)
+            continue
+        if address not in found:
+            found.append(address)
+    if bad:
+        raise ValueError(f"devices: not HOST[:PORT]: {', '.join(bad[:5])}")
+    if not found:
+        raise ValueError("devices: give at least one HOST[:PORT] (comma or new-line separated)")
+    if len(found) > MAX_DEVICES:
+        raise ValueError(f"devices: at most {MAX_DEVICES} per input (split them over several inputs)")
+    return tuple(found)
+
+
+def parse_tables(text: Optional[str]) -> tuple:
+    names = [t for t in re.split(r"[,\s]+", (text or "").strip().lower()) if t]
+    unknown = [t for t in names if t not in TABLES]
+    if unknown:
+        raise ValueError(f"tables: unknown {', '.join(unknown)} (use {', '.join(TABLES)})")
+    return tuple(t for t in TABLES if t in names) if names else TABLES
+
+
+def _number(params: dict, name: str, kind, default, low, high):
+    text = str(params.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name}: not a number: {text!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name}: {text} is outside {low}..{high}")
+    return value
+
+
+def settings(params: dict) -> Settings:
+    """An input stanza's parameters as ``Settings``; ValueError names the first bad one."""
+    account = str(params.get("account") or "").strip()
+    if not account:
+        raise ValueError("account: name the SNMP account the devices are polled with")
+    return Settings(
+        devices=parse_devices(str(params.get("devices") or "")),
+        account=account,
+        tables=parse_tables(params.get("tables")),
+        timeout=_number(params, "timeout", float, 2.0, 0.1, 60.0),
+        retries=_number(params, "retries", int, 1, 0, 10),
+        concurrency=_number(params, "concurrency", int, 32, 1, 256),
+        interval=_number(params, "interval", int, DEFAULT_INTERVAL, MIN_INTERVAL, 7 * 86400),
+    )
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+def _given(value) -> bool:
+    return value is not None and str(value) != ""
+
+
+def check_account(account: dict, stored_secrets: bool = False) -> None:
+    """Raise ValueError when ``account`` cannot be used to poll; ``stored_secrets``: a placeholder
+    stands for a secret already stored (the configuration page's edit form)."""
+    version = str(account.get("snmp_version") or "2c").strip()
+    if version not in VERSIONS:
+        raise ValueError(f"snmp_version: {version!r} is not one of {', '.join(VERSIONS)}")
+    if version == "2c":
+        community = account.get("community")
+        if not _given(community):
+            raise ValueError("community: an SNMP v2c account needs a community")
+        if stored_secrets and community in PLACEHOLDERS:
+            return
+        if len(community) > 255 or not community.isprintable() or any(c.isspace() for c in community):
+            raise ValueError("community: up to 255 printable characters, no blanks")
+        if "@" in community:
+            raise ValueError("community: no '@' (acltrace adds @VLAN itself for Cisco's per-VLAN bridge tables)")
+        return
+    user = str(account.get("v3_user") or "")
+    if not user:
+        raise ValueError("v3_user: an SNMP v3 account needs a user name")
+    if len(user) > 32 or not user.isprintable():
+        raise ValueError("v3_user: 1 to 32 printable characters")
+    for name, table in (("auth_protocol", AUTH_PROTOCOLS), ("priv_protocol", PRIV_PROTOCOLS)):
+        value = str(account.get(name) or "").lower()
+        if value and value not in table:
+            raise ValueError(f"{name}: {value!r} is not one of {', '.join(table)}")
+    auth, priv = account.get("auth_key"), account.get("priv_key")
+    if _given(priv) and not _given(auth):
+        raise ValueError("priv_key: a v3 privacy key needs an authentication key (authPriv)")
+    if not _given(auth):
+        raise ValueError("auth_key: an SNMP v3 account needs an authentication key (authNoPriv or authPriv)")
+    if stored_secrets:
+        account = {k: ("x" * 8 if v in PLACEHOLDERS else v) for k, v in account.items()}
+    account_credentials(account).check()
+
+
+def account_credentials(account: dict) -> Credentials:
+    """The collector's ``Credentials`` for an account stanza (secrets in clear)."""
+    if str(account.get("snmp_version") or "2c").strip() == "2c":
+        return Credentials(community=account.get("community") or None)
+    return Credentials(user=account.get("v3_user") or None, auth_key=account.get("auth_key") or None,
+                       auth_protocol=str(account.get("auth_protocol") or "sha").lower(),
+                       priv_key=account.get("priv_key") or None,
+                       priv_protocol=str(account.get("priv_protocol") or "aes").lower(),
+                       context=account.get("context") or "")
+
+
+def device_list(config: Settings, credentials: Credentials) -> list:
+    return [Device(host, port, credentials) for host, port in config.devices]
+
+
+# --- checkpoints -------------------------------------------------------------------------------
+
+class Checkpoint:
+    """``{device address: last poll, epoch s}`` of one input, a JSON file in splunkd's checkpoint_dir."""
+
+    def __init__(self, directory: str, input_name: str) -> None:
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", input_name)
+        self.path = os.path.join(directory, f"{safe}.json")
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+            self.polled = {k: float(v) for k, v in loaded.get("polled", {}).items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            self.polled = {}
+
+    def due(self, devices: list, interval: int, now: Optional[float] = None) -> list:
+        """The devices not polled within ``interval`` (less a little slack for an early run)."""
+        now = time.time() if now is None else now
+        return [d for d in devices if now - self.polled.get(d.address, float("-inf")) >= interval * (1 - EARLY)]
+
+    def save(self, polled: dict, keep: list) -> None:
+        """Record ``polled`` (address: time) and forget devices no longer in ``keep``."""
+        self.polled.update(polled)
+        self.polled = {k: v for k, v in self.polled.items() if k in {d.address for d in keep}}
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"polled": self.polled}, handle)
+        os.replace(tmp, self.path)
+
+
+# --- events ------------------------------------------------------------------------------------
+
+def events(results: list, input_name: str = "") -> list:
+    """``(sourcetype, time, JSON text)`` for each row, then the device's status record."""
+    out = []
+    for result in results:
+        for row in result.rows:
+            out.append((SOURCETYPES[row["kind"]], row["time"], json.dumps(row)))
+        status = dict(result.status)
+        if input_name:
+            status["input"] = input_name
+        out.append((SOURCETYPES["status"], status["time"], json.dumps(status)))
+    return out

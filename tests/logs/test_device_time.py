@@ -1,0 +1,67 @@
+"""devtime: the device's own timestamp, as the parser keeps it, to epoch seconds."""
+import calendar
+
+import pytest
+
+from acltrace.logs.device_time import event_time, parse_device_time, zone_known
+from acltrace.logs.parser import parse_event
+
+
+def utc(*args):
+    return float(calendar.timegm(args + (0,) * (6 - len(args))))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mar  1 10:00:00.553", utc(2026, 3, 1, 10) + 0.553),
+    ("Nov 24 2026 10:00:00", utc(2026, 11, 24, 10)),
+    ("2026 Nov 24 10:00:00", utc(2026, 11, 24, 10)),
+    ("2026-11-24T10:00:00", utc(2026, 11, 24, 10)),
+    ("2026-11-24T10:00:00Z", utc(2026, 11, 24, 10)),
+    ("2026-11-24T10:00:00.250+01:00", utc(2026, 11, 24, 9) + 0.25),
+    ("2026-11-24T10:00:00-0500", utc(2026, 11, 24, 15)),
+    ("Nov 24 10:00:00 UTC", utc(2026, 11, 24, 10)),
+    ("Nov 24 10:00:00 GMT", utc(2026, 11, 24, 10)),
+    ("Nov 24 10:00:00 EST", utc(2026, 11, 24, 15)),
+    ("Aug 4 10:17:53.949 EST", utc(2026, 8, 4, 15, 17, 53) + 0.949),   # the seed's own stamp
+    ("Jul 4 10:00:00 EDT", utc(2026, 7, 4, 14)),
+    ("Nov 24 10:00:00 CST", utc(2026, 11, 24, 16)),
+    ("Nov 24 10:00:00 CDT", utc(2026, 11, 24, 15)),
+    ("Nov 24 10:00:00 MST", utc(2026, 11, 24, 17)),
+    ("Nov 24 10:00:00 MDT", utc(2026, 11, 24, 16)),
+    ("Nov 24 10:00:00 PST", utc(2026, 11, 24, 18)),
+    ("Nov 24 10:00:00 PDT", utc(2026, 11, 24, 17)),
+    ("Nov 24 10:00:00 CET", utc(2026, 11, 24, 9)),
+    ("Nov 24 10:00:00 CEST", utc(2026, 11, 24, 8)),
+    ("Nov 24 10:00:00 MET", utc(2026, 11, 24, 9)),
+    ("Nov 24 10:00:00 MEST", utc(2026, 11, 24, 8)),
+    ("Nov 24 10:00:00 BST", utc(2026, 11, 24, 9)),
+    ("Nov 24 10:00:00 AEST", utc(2026, 11, 24, 0)),
+    ("Nov 24 10:00:00 UTC+5", utc(2026, 11, 24, 5)),
+    ("Nov 24 10:00:00 GMT-05:00", utc(2026, 11, 24, 15)),
+    ("Nov 24 10:00:00 +05:30", utc(2026, 11, 24, 4, 30)),
+    ("Nov 24 10:00:00 XYZ", utc(2026, 11, 24, 10)),          # unknown zone: read as UTC
+    ("*Mar  1 00:00:05.123", utc(2026, 3, 1, 0, 0, 5) + 0.123),
+    ("2y10w", None),                                          # uptime: no calendar time
+    ("00:12:31", None),
+    ("Feb 30 10:00:00", None),
+    ("Foo 1 10:00:00", None),
+])
+def test_device_time_forms(text, expected):
+    got = parse_device_time(text, 2026)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected, abs=1e-6)
+
+
+def test_unknown_zone_is_flagged():
+    assert not zone_known("XYZ")
+    assert zone_known("EST") and zone_known("+05:30") and zone_known(None)
+
+
+def test_event_time_of_parsed_seed_line():
+    ev = parse_event("Aug 4 10:17:54 myhostname 3272392: Aug 4 10:17:53.949 EST: %SEC-6-IPACCESSLOGP: "
+                     "list inboundACLname denied tcp 127.0.0.1(80) (Ethernet0/1 000b.bf55.4c70) -> "
+                     "192.0.2.9(1515), 1 packet")
+    assert event_time(ev, 2004) == pytest.approx(utc(2004, 8, 4, 15, 17, 53) + 0.949)
+    assert event_time({}, 2004) is None

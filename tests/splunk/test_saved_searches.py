@@ -1,0 +1,189 @@
+"""Saved searches and macros: every name they use exists, and their pipelines run on the sample.
+
+Each saved search's SPL is expanded (macros, recursively), cut into its commands, and run the way
+Splunk would as far as this test can play it: our custom commands go through the SCP v2 driver
+(tests/support/scp.py) on the bundled sample, simple ``where field="value"`` / ``field!="value"`` filters
+are applied to the rows, and the first Splunk command after that (``table``, ``stats``, ``fields``)
+must name only fields the rows carry. The search must return rows on the sample. The sample is the
+one its base search finds: the ACL log for ``acltrace_acl_events``, the campus captures (as the
+acltrace:show sourcetype breaks them) for ``acltrace_device_tables``, the campus lookup rows for
+``| inputlookup``; commands that read lookups run from an app whose lookups hold the campus.
+"""
+import re
+
+import pytest
+import scp
+from campus import app_with_lookups, capture_events, lookup_rows
+from offline import sample_events
+from scp import assert_ok
+from splunkconf import read_conf
+
+DEFAULT = scp.REPO / "default"
+MACROS = read_conf(DEFAULT / "macros.conf")
+SAVED = {name: s for name, s in read_conf(DEFAULT / "savedsearches.conf").items() if name != "default"}
+COMMANDS = {name for name in read_conf(DEFAULT / "commands.conf") if name != "default"}
+# Splunk's own commands the saved searches may use after ours (a typo is neither ours nor these).
+SPLUNK_COMMANDS = {"where", "search", "table", "stats", "sort", "eval", "fields", "rename", "convert", "dedup",
+                   "inputlookup", "outputlookup"}
+LOOKUPS = {name for name in read_conf(DEFAULT / "transforms.conf") if "filename" in read_conf(
+    DEFAULT / "transforms.conf")[name] or "collection" in read_conf(DEFAULT / "transforms.conf")[name]}
+BUILDERS = {"acltrace - Build MAC table lookup": "acltrace_mac_table",
+            "acltrace - Build neighbors lookup": "acltrace_neighbors",
+            "acltrace - Build ARP lookup": "acltrace_arp",
+            "acltrace - Build MAC edge lookup": "acltrace_mac_edge"}
+ALERTS = {"acltrace - Blaster backscatter sources", "acltrace - Port scans (backscatter excluded)",
+          "acltrace - Backscatter summary"}
+
+_MACRO = re.compile(r"`([^`(]+)(?:\(([^`)]*)\))?`")
+_FILTER = re.compile(r'^where\s+(\w+)\s*(!?=)\s*"([^"]*)"$')
+
+
+def expand(spl, seen=()):
+    """``spl`` with every `macro` replaced by its definition (an unknown macro fails the test)."""
+    def one(match):
+        name, args = match.group(1), match.group(2)
+        if args is not None:                      # `name(a,b)` is the macro "name(2)" with $arg$s
+            values = [a.strip() for a in args.split(",")]
+            name = f"{name}({len(values)})"
+        assert name in MACROS, f"macro {name} is not in macros.conf"
+        assert name not in seen, f"macro {name} refers to itself"
+        definition = MACROS[name]["definition"]
+        if args is not None:
+            for arg, value in zip(MACROS[name]["args"].split(","), values):
+                definition = definition.replace(f"${arg.strip()}$", value)
+        return expand(definition, seen + (name,))
+    return _MACRO.sub(one, spl)
+
+
+def commands(spl):
+    """The commands of a pipeline (the base search first), split at pipes outside quotes."""
+    parts = re.findall(r'(?:[^|"]|"[^"]*")+', spl)
+    return [" ".join(part.split()) for part in parts]
+
+
+def test_there_are_the_searches_and_macros_the_issue_names():
+    assert set(SAVED) == ALERTS | set(BUILDERS)
+    assert "acltrace_acl_events" in MACROS
+    assert all(name.startswith("acltrace_") for name in MACROS if name != "default")
+    assert expand("`acltrace_store(acltrace_arp)`") == "outputlookup acltrace_arp"
+    base = MACROS["acltrace_acl_events"]["definition"]
+    assert 'sourcetype="cisco:ios"' in base and 'sourcetype="cisco:asa"' in base
+
+
+def test_macros_refer_to_macros_and_commands_that_exist():
+    for name, macro in MACROS.items():
+        if name == "default":
+            continue
+        for command in commands(expand(macro["definition"]))[1:]:
+            assert command.split()[0] in COMMANDS | SPLUNK_COMMANDS, (name, command)
+
+
+@pytest.mark.parametrize("name", sorted(SAVED))
+def test_every_saved_search_is_scheduled_and_disabled(name):
+    saved = SAVED[name]
+    assert saved["enableSched"] == "1" and saved["disabled"] == "1"
+    assert len(saved["cron_schedule"].split()) == 5
+    assert saved["dispatch.earliest_time"] and saved["dispatch.latest_time"]
+    assert saved["description"].strip()
+
+
+def test_the_alerts_are_alerts_throttled_per_result():
+    blaster = SAVED["acltrace - Blaster backscatter sources"]
+    assert blaster["alert.suppress"] == "1" and blaster["alert.suppress.fields"] == "dvc,src_mac"
+    scans = SAVED["acltrace - Port scans (backscatter excluded)"]
+    assert scans["alert.suppress"] == "1"
+    for alert in (blaster, scans):
+        assert alert["alert.track"] == "1" and alert["alert.digest_mode"] == "0"
+        assert (alert["counttype"], alert["relation"], alert["quantity"]) == ("number of events", "greater than", "0")
+        # the throttle fields are columns of the alert's results
+        table = commands(expand(alert["search"]))[-1].split()
+        assert table[0] == "table" and set(alert["alert.suppress.fields"].split(",")) <= set(table[1:])
+    assert "alert.track" not in SAVED["acltrace - Backscatter summary"]
+
+
+def base_rows(base):
+    """What the base search finds on the samples."""
+    if "acltrace:show" in base:
+        return capture_events()
+    if base.startswith("inputlookup "):
+        return lookup_rows()[base.split()[1]]
+    assert 'sourcetype="cisco:ios"' in base, base
+    return sample_events()[::-1]                             # Splunk's order: newest first
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_the_builders_merge_into_their_lookup_through_the_store_macro(name):
+    spl = SAVED[name]["search"]
+    lookup = BUILDERS[name]
+    assert spl.rstrip().endswith(f"`acltrace_store({lookup})`")
+    assert lookup in LOOKUPS and f"{lookup}_kv" in LOOKUPS
+    for step in commands(expand(spl)):
+        if step.split()[0] in ("inputlookup", "outputlookup"):
+            assert step.split()[-1] in LOOKUPS, step
+    if lookup != "acltrace_mac_edge":
+        assert f"inputlookup append=true {lookup}" in spl            # merged with what is there
+        assert "min(first_seen) as first_seen max(last_seen) as last_seen" in spl
+        assert "`acltrace_table_max_age_days`" in spl
+
+
+def run_pipeline(spl, app):
+    """Run the pipeline as far as this test can (see the module doc): (rows, header, the rest)."""
+    steps = commands(expand(spl))
+    rows, header, ran = base_rows(steps[0]), None, []
+    for at, step in enumerate(steps[1:], 1):
+        name, *args = step.split()
+        if name in COMMANDS:
+            script = app / "bin" / f"{name}.py" if name == "mactrace" else name
+            result = scp.run_command(script, args, [rows])
+            assert_ok(result)
+            rows = result.records
+            header = next((c.header for c in result.chunks if c.header), [])
+            ran.append(name)
+            continue
+        match = _FILTER.match(step)
+        if match:
+            field, op, value = match.groups()
+            rows = [r for r in rows if (r.get(field, "") == value) == (op == "=")]
+            continue
+        assert name in SPLUNK_COMMANDS, f"{name} is neither our command nor a Splunk command this test knows"
+        return rows, header, ran, steps[at:]
+    return rows, header, ran, []
+
+
+def fields_named(step):
+    """The fields a table or stats command reads."""
+    name, _, rest = step.partition(" ")
+    if name in ("table", "fields"):
+        return set(rest.split())
+    if name == "stats":
+        functions, _, by = rest.partition(" by ")
+        return set(re.findall(r"\w+\((\w+)\)", functions)) | set(by.split())
+    return set()
+
+
+@pytest.mark.parametrize("name", sorted(SAVED))
+def test_every_saved_search_runs_on_the_sample_and_returns_rows(name, tmp_path):
+    rows, header, ran, rest = run_pipeline(SAVED[name]["search"], app_with_lookups(tmp_path / "app"))
+    assert rows, f"{name} returns no rows on the sample"
+    for step in rest[:1]:
+        missing = fields_named(step) - set(header)
+        assert not missing, f"{name}: {step.split()[0]} names fields the rows do not have: {missing}"
+    if name in BUILDERS:
+        kind = {"acltrace_mac_table": "mac", "acltrace_neighbors": "neighbor", "acltrace_arp": "arp"}.get(
+            BUILDERS[name])
+        if kind:
+            assert ran == ["showtables"] and {r["kind"] for r in rows} == {kind}
+        else:
+            assert ran == ["mactrace"]
+            assert ("00:0d:56:aa:1b:2c", "acc-sw2", "Ethernet7") in {
+                (r["mac"], r["trace_switch"], r["trace_port"]) for r in rows}
+        return
+    assert ran == ["aclparse", "backscatter", "aclincidents"]
+    labels = {r["label"] for r in rows}
+    if "Blaster" in name:
+        assert labels == {"blaster_backscatter"}
+        assert ("gw-rtr1", "10.20.0.0/16") in {(r["dvc"], r["dest_net"]) for r in rows}
+    elif "scans" in name:
+        assert labels == {"scan"} and {r["src_ip"] for r in rows} == {"198.51.100.23"}
+    else:
+        assert labels == {"blaster_backscatter", "scan"}

@@ -1,0 +1,70 @@
+"""showtables through SCP v2: capture events (as acltrace:show breaks them) and JSON rows to table rows."""
+import json
+
+import pytest
+import scp
+from campus import CAMPUS, capture_events, split_events
+from scp import assert_ok
+
+from acltrace.tables.show import parse_files
+
+
+def rows_of(result, kind):
+    keys = {"mac": ("mac", "switch", "port", "vlan", "type"), "arp": ("ip", "mac", "device", "interface"),
+            "neighbor": ("switch", "port", "neighbor", "neighbor_port", "capabilities", "protocol")}[kind]
+    return sorted(tuple(r.get(k, "") for k in keys) for r in result.records if r["kind"] == kind)
+
+
+def test_every_capture_event_starts_at_a_prompt_and_the_split_loses_nothing():
+    events = capture_events()
+    assert len(events) == 11                    # one per command run in samples/campus
+    for event in events:
+        first = event["_raw"].splitlines()[0]
+        assert first.startswith(event["host"]) and ("#show " in first or ">show " in first), first
+    for path in CAMPUS:
+        text = path.read_text(encoding="utf-8")
+        assert "\n".join(split_events(text)).split() == text.split()
+
+
+def test_rows_are_those_of_the_offline_parser():
+    result = scp.run_command("showtables", [], [capture_events()])
+    assert_ok(result)
+    tables = parse_files([str(p) for p in CAMPUS])
+    assert rows_of(result, "mac") == sorted((r["mac"], r["switch"], r["port"], r["vlan"], r["type"])
+                                            for r in tables.mac)
+    assert rows_of(result, "arp") == sorted((r["ip"], r["mac"], r["device"], r["interface"]) for r in tables.arp)
+    assert len(rows_of(result, "neighbor")) == len(tables.neighbors)
+    assert {r["_time"] for r in result.records} == {"1795600000"}
+    assert {r["source"] for r in result.records} == {"show"}
+
+
+def test_kind_option_and_json_rows_pass_through():
+    rows = [{"kind": "mac", "mac": "02:00:00:00:00:01", "switch": "sw9", "port": "GigabitEthernet0/1",
+             "vlan": "5", "type": "dynamic", "time": 1795600000, "source": "snmp"},
+            {"kind": "arp", "ip": "10.0.0.9", "mac": "02:00:00:00:00:01", "device": "r1", "interface": "Vlan5",
+             "time": 1795600000, "source": "snmp"}]
+    events = [{"_raw": json.dumps(r), "_time": "1795600000", "host": "collector"} for r in rows]
+    result = scp.run_command("showtables", ["kind=mac"], [events + capture_events()])
+    assert_ok(result)
+    assert {r["kind"] for r in result.records} == {"mac"}
+    assert ("02:00:00:00:00:01", "sw9", "GigabitEthernet0/1", "5", "dynamic") in rows_of(result, "mac")
+    assert [r["source"] for r in result.records if r["switch"] == "sw9"] == ["snmp"]
+
+
+@pytest.mark.parametrize("args", [["kind=routes"], ["nonsense=1"]])
+def test_bad_options_are_clear_errors(args):
+    result = scp.run_command("showtables", args, [capture_events()])
+    assert result.messages_at("ERROR"), result.messages
+
+
+def test_junk_events_give_one_warning_and_the_rest_still_comes_out():
+    junk = [{"_raw": "sw9#show mac address-table\n\x00\x01\xff garbage " * 50, "_time": "1", "host": "sw9"},
+            {"_raw": "sw9#show running-config\nhostname sw9\n", "_time": "1", "host": "sw9"},
+            {"_raw": "{not json", "_time": "1", "host": "x"},
+            {"_raw": "A" * 1_000_000, "_time": "1", "host": "x"}]
+    events = capture_events()
+    result = scp.run_command("showtables", [], [junk + events[:5], events[5:]])
+    assert_ok(result)
+    assert rows_of(result, "mac") == rows_of(scp.run_command("showtables", [], [events]), "mac")
+    [warning] = result.messages_at("WARN")
+    assert "could not read" in warning

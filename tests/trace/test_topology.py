@@ -1,0 +1,279 @@
+"""The MAC trace (bin/acltrace/trace.py) on a small synthetic campus.
+
+gw-rtr1 (inside Gi0/1 to core-sw1, outside Gi0/0 to isp-rtr); core-sw1 to acc-sw1 by CDP on
+Gi1/0/23 and to acc-sw2 by LLDP over Port-channel1 (members Gi1/0/24-25); acc-sw1 Gi0/48 leads to
+acc-sw3, whose table is not in the data; acc-sw1 Gi0/10 is a hub; acc-sw2 Fa0/9 has an IP phone.
+"""
+import pytest
+
+from acltrace.tables.ifnames import is_lag
+from acltrace.tables.rows import epoch, mac_vendor, name_key, roles
+from acltrace.trace.topology import Topology
+
+T = 1714564800          # 2024-05-01T12:00:00Z
+CORE, ACC1, ACC2, RTR = "core-sw1", "acc-sw1", "acc-sw2", "gw-rtr1"
+INSIDE, OUTSIDE = "GigabitEthernet0/1", "GigabitEthernet0/0"
+PC = "00:11:22:33:44:55"          # the infected machine, behind acc-sw2 Fa0/7
+PC_A = "00:11:22:33:44:66"        # behind acc-sw1 Gi0/5
+FLAP = "00:11:22:33:44:77"
+UPLINK_ONLY = "00:11:22:33:44:88"
+MOVED = "00:11:22:33:44:99"
+BEHIND_PHONE = "00:11:22:33:44:aa"
+RTR_INSIDE = "00:0b:bf:00:00:01"  # gw-rtr1's inside interface, no ARP for it
+CORE_SVI = "00:0b:bf:00:00:02"
+ISP = "00:0b:bf:aa:bb:cc"         # isp-rtr, the upstream router: ARP of its CDP address
+ISP_PEER = "00:0b:bf:aa:bb:cd"    # another address behind isp-rtr
+FIREWALL = "00:09:0f:12:34:56"    # Fortinet, in no MAC table
+
+
+def mac(m, switch, port, vlan, last, first=None):
+    return {"mac": m, "switch": switch, "port": port, "vlan": vlan, "type": "dynamic",
+            "first_seen": first if first is not None else last - 600, "last_seen": last}
+
+
+def nb(switch, port, neighbor, neighbor_port, capabilities, ip, protocol):
+    return {"switch": switch, "port": port, "neighbor": neighbor, "neighbor_port": neighbor_port,
+            "capabilities": capabilities, "platform": "", "neighbor_ip": ip, "protocol": protocol}
+
+
+def arp(ip, m, interface, device=RTR):
+    return {"ip": ip, "mac": m, "device": device, "interface": interface, "last_seen": T}
+
+
+NEIGHBORS = [
+    nb(RTR, INSIDE, "core-sw1.campus.local", "GigabitEthernet1/0/1", "S I", "10.0.0.2", "cdp"),
+    nb(RTR, OUTSIDE, "isp-rtr", "GigabitEthernet0/2", "R", "203.0.113.1", "cdp"),
+    nb(CORE, "GigabitEthernet1/0/1", "gw-rtr1.campus.local", INSIDE, "R I", "10.0.0.1", "cdp"),
+    nb(CORE, "GigabitEthernet1/0/23", "acc-sw1(FOC1234X0AB)", "GigabitEthernet0/1", "S I", "10.0.0.11", "cdp"),
+    nb(ACC1, "GigabitEthernet0/1", "CORE-SW1", "GigabitEthernet1/0/23", "S I", "10.0.0.2", "cdp"),
+    nb(ACC1, "GigabitEthernet0/48", "acc-sw3", "GigabitEthernet1/1", "B", "", "lldp"),
+    nb(CORE, "GigabitEthernet1/0/24", "acc-sw2", "GigabitEthernet0/1", "Bridge", "10.0.0.12", "lldp"),
+    nb(CORE, "GigabitEthernet1/0/25", "acc-sw2", "GigabitEthernet0/2", "Bridge", "10.0.0.12", "lldp"),
+    nb(ACC2, "GigabitEthernet0/1", "core-sw1", "GigabitEthernet1/0/24", "B,R", "10.0.0.2", "lldp"),
+    nb(ACC2, "FastEthernet0/9", "SEP00AABBCC0009", "Port 1", "H P M", "10.1.10.9", "cdp"),
+]
+
+HUB = [f"00:11:22:00:00:0{i}" for i in range(1, 10)]
+
+MACS = [
+    # the infected PC: times as strings, as a CSV lookup gives them
+    mac(PC, CORE, "Port-channel1", "10", str(T - 30), first=str(T - 7200)),
+    mac(PC, ACC2, "FastEthernet0/7", "10", f"{T - 20}.0", first=str(T - 7200)),
+    mac(PC_A, CORE, "GigabitEthernet1/0/23", "20", T - 5),
+    mac(PC_A, ACC1, "GigabitEthernet0/5", "20", T - 5),
+    *[mac(m, ACC1, "GigabitEthernet0/10", "20", T - 100) for m in HUB],
+    mac(FLAP, CORE, "GigabitEthernet1/0/23", "20", T - 600),
+    mac(FLAP, CORE, "Port-channel1", "10", T - 60),
+    mac(FLAP, ACC1, "GigabitEthernet0/6", "20", T - 600),
+    mac(FLAP, ACC2, "FastEthernet0/8", "10", T - 60),
+    mac(UPLINK_ONLY, CORE, "GigabitEthernet1/0/23", "20", T),
+    mac(UPLINK_ONLY, ACC1, "GigabitEthernet0/48", "20", T),
+    mac(MOVED, ACC1, "GigabitEthernet0/7", "20", T - 86400, first=T - 90000),
+    mac(MOVED, ACC2, "FastEthernet0/10", "10", T, first=T - 3600),
+    mac("00:aa:bb:cc:00:09", ACC2, "FastEthernet0/9", "10", T),
+    mac(BEHIND_PHONE, ACC2, "FastEthernet0/9", "10", T),
+    mac(RTR_INSIDE, CORE, "GigabitEthernet1/0/1", "1", T),
+    mac(RTR_INSIDE, ACC2, "Port-channel1", "1", T),
+    mac(CORE_SVI, CORE, "CPU", "1", "", first=""),
+    mac("01:00:0c:cc:cc:cc", CORE, "CPU", "All", "", first=""),
+    mac(CORE_SVI, ACC1, "GigabitEthernet0/1", "1", T),
+]
+
+ARP = [
+    arp("10.1.10.50", PC, INSIDE),
+    arp("10.0.0.2", CORE_SVI, INSIDE),
+    arp("203.0.113.1", ISP, OUTSIDE),
+    arp("203.0.113.2", ISP_PEER, OUTSIDE),
+    arp("198.51.100.7", FIREWALL, OUTSIDE),
+]
+
+
+@pytest.fixture(scope="module")
+def campus():
+    return Topology(MACS, NEIGHBORS, ARP)
+
+
+def check(trace, verdict, reason, path, switch="", port="", vlan="", last_seen=None):
+    assert trace.as_dict() == {"verdict": verdict, "switch": switch, "port": port, "vlan": vlan,
+                               "last_seen": last_seen, "path": path, "reason": reason}
+
+
+def test_edge_port_through_a_port_channel_with_string_times(campus):
+    check(campus.trace(PC), "edge_port", "edge port acc-sw2 FastEthernet0/7 vlan 10, last seen 2024-05-01T11:59:40Z",
+          "core-sw1 Port-channel1 -> acc-sw2 FastEthernet0/7", ACC2, "FastEthernet0/7", "10", T - 20)
+
+
+def test_edge_port_from_the_logging_router(campus):
+    t = campus.trace("0011.2233.4455", RTR, INSIDE)
+    assert t.path == ("gw-rtr1 GigabitEthernet0/1", "core-sw1 Port-channel1", "acc-sw2 FastEthernet0/7")
+    assert (t.verdict, t.switch, t.port, t.router) == ("edge_port", ACC2, "FastEthernet0/7", None)
+
+
+def test_edge_port_over_cdp_with_numeric_times(campus):
+    check(campus.trace(PC_A), "edge_port", "edge port acc-sw1 GigabitEthernet0/5 vlan 20, last seen "
+          "2024-05-01T11:59:55Z", "core-sw1 GigabitEthernet1/0/23 -> acc-sw1 GigabitEthernet0/5",
+          ACC1, "GigabitEthernet0/5", "20", T - 5)
+
+
+def test_a_phone_neighbour_leaves_the_port_an_edge(campus):
+    check(campus.trace(BEHIND_PHONE), "edge_port", "edge port acc-sw2 FastEthernet0/9 vlan 10, last seen "
+          "2024-05-01T12:00:00Z, behind CDP neighbour SEP00AABBCC0009", "acc-sw2 FastEthernet0/9",
+          ACC2, "FastEthernet0/9", "10", T)
+
+
+def test_moved_mac_goes_to_the_newest_port_or_the_one_at_the_event(campus):
+    check(campus.trace(MOVED), "edge_port", "edge port acc-sw2 FastEthernet0/10 vlan 10, last seen "
+          "2024-05-01T12:00:00Z; earlier on acc-sw1 GigabitEthernet0/7", "acc-sw2 FastEthernet0/10",
+          ACC2, "FastEthernet0/10", "10", T)
+    check(campus.trace(MOVED, now=str(T - 86000)), "edge_port", "edge port acc-sw1 GigabitEthernet0/7 vlan 20, "
+          "last seen 2024-04-30T12:00:00Z", "acc-sw1 GigabitEthernet0/7", ACC1, "GigabitEthernet0/7", "20", T - 86400)
+
+
+def test_hub_port_is_ambiguous(campus):
+    t = campus.trace(HUB[0])
+    check(t, "ambiguous", "acc-sw1 GigabitEthernet0/10 vlan 20 has 9 MACs: a hub or unmanaged switch is behind it, "
+          "last seen 2024-05-01T11:58:20Z", "acc-sw1 GigabitEthernet0/10", ACC1, "GigabitEthernet0/10", "20", T - 100)
+    assert t.candidates == ("acc-sw1 GigabitEthernet0/10",)
+    assert Topology(MACS, NEIGHBORS, ARP, many_macs=10).trace(HUB[0]).verdict == "edge_port"
+
+
+def test_flapping_mac_is_ambiguous(campus):
+    t = campus.trace(FLAP)
+    check(t, "ambiguous", "live on 2 edge ports within 1 h: acc-sw2 FastEthernet0/8, acc-sw1 GigabitEthernet0/6 "
+          "(flapping, moved or duplicate MAC)", "core-sw1 Port-channel1 -> acc-sw2 FastEthernet0/8", last_seen=T - 60)
+    assert t.candidates == ("acc-sw2 FastEthernet0/8", "acc-sw1 GigabitEthernet0/6")
+    narrow = Topology(MACS, NEIGHBORS, ARP, window=300).trace(FLAP)
+    assert (narrow.verdict, narrow.port) == ("edge_port", "FastEthernet0/8")
+    assert narrow.reason.endswith("; earlier on acc-sw1 GigabitEthernet0/6")
+
+
+def test_uplink_only(campus):
+    check(campus.trace(UPLINK_ONLY), "uplink_only", "seen only on uplinks; the trail ends at acc-sw1 "
+          "GigabitEthernet0/48 towards acc-sw3, whose MAC table is not in the data",
+          "core-sw1 GigabitEthernet1/0/23 -> acc-sw1 GigabitEthernet0/48", ACC1, "GigabitEthernet0/48", "20", T)
+
+
+def test_router_hop_by_arp_of_the_upstream_routers_cdp_address(campus):
+    t = campus.trace(ISP, RTR, OUTSIDE)
+    check(t, "router_hop", "router hop: ARP on gw-rtr1 GigabitEthernet0/0 gives this MAC for 203.0.113.1, "
+          "the CDP neighbour isp-rtr's address", "gw-rtr1 GigabitEthernet0/0 -> isp-rtr GigabitEthernet0/2",
+          RTR, OUTSIDE)
+    assert t.router == {"name": "isp-rtr", "ip": "203.0.113.1"}
+
+
+def test_router_hop_by_arp_behind_a_router_neighbour(campus):
+    t = campus.trace(ISP_PEER, "GW-RTR1.campus.local", OUTSIDE)
+    check(t, "router_hop", "router hop: ARP on gw-rtr1 GigabitEthernet0/0 gives this MAC for 203.0.113.2, "
+          "behind the CDP neighbour isp-rtr, a router", "gw-rtr1 GigabitEthernet0/0 -> isp-rtr GigabitEthernet0/2",
+          RTR, OUTSIDE)
+    assert t.router == {"name": "isp-rtr", "ip": "203.0.113.2"}
+    check(campus.trace(ISP_PEER), "not_found", "no MAC table has it; ARP: 203.0.113.2 on gw-rtr1 GigabitEthernet0/0",
+          "")
+
+
+def test_host_arp_on_the_inside_is_not_a_router_hop(campus):
+    # dvc given by address; its neighbour there, core-sw1, is not only a router
+    assert campus.trace(PC, "10.0.0.1", INSIDE).verdict == "edge_port"
+
+
+def test_router_hop_by_capability_of_the_macs_owner(campus):
+    t = campus.trace(ISP)
+    check(t, "router_hop", "router hop: the MAC belongs to isp-rtr (203.0.113.1), a neighbour with router capability",
+          "")
+    assert t.router == {"name": "isp-rtr", "ip": "203.0.113.1"}
+    check(campus.trace(CORE_SVI), "router_hop", "router hop: the MAC belongs to core-sw1 (10.0.0.2), a neighbour with "
+          "router capability; seen on acc-sw1 GigabitEthernet0/1", "acc-sw1 GigabitEthernet0/1",
+          ACC1, "GigabitEthernet0/1", "1", T)
+
+
+def test_router_hop_where_the_trail_faces_a_router(campus):
+    t = campus.trace(RTR_INSIDE)
+    check(t, "router_hop", "router hop: seen on core-sw1 GigabitEthernet1/0/1, which faces router gw-rtr1 (10.0.0.1)",
+          "acc-sw2 Port-channel1 -> core-sw1 GigabitEthernet1/0/1", CORE, "GigabitEthernet1/0/1", "1", T)
+    assert t.router == {"name": "gw-rtr1", "ip": "10.0.0.1"}
+
+
+def test_router_hop_by_vendor_is_weak(campus):
+    t = campus.trace(FIREWALL)
+    check(t, "router_hop", "router hop (weak, by vendor only): no MAC table has it and its OUI is registered to "
+          "Fortinet, Inc., a router/firewall vendor; ARP: 198.51.100.7 on gw-rtr1 GigabitEthernet0/0", "")
+    assert t.router == {"name": "", "ip": "198.51.100.7"}
+
+
+def test_not_found(campus):
+    check(campus.trace("00:de:ad:be:ef:00"), "not_found", "no MAC table or ARP entry has it", "")
+    check(campus.trace("junk"), "not_found", "not a MAC address: 'junk'", "")
+    check(Topology().trace(PC), "not_found", "no MAC table or ARP entry has it", "")
+
+
+def test_a_neighbour_loop_ends_the_trail():
+    rows = [mac(PC, "sw-a", "GigabitEthernet0/1", "5", T), mac(PC, "sw-b", "GigabitEthernet0/1", "5", T - 10)]
+    links = [nb("sw-a", "GigabitEthernet0/1", "sw-b", "GigabitEthernet0/1", "S", "", "cdp"),
+             nb("sw-b", "GigabitEthernet0/1", "sw-a", "GigabitEthernet0/1", "S", "", "cdp")]
+    check(Topology(rows, links).trace(PC), "uplink_only", "seen only on uplinks; the trail loops back to sw-a",
+          "sw-a GigabitEthernet0/1 -> sw-b GigabitEthernet0/1", "sw-b", "GigabitEthernet0/1", "5", T - 10)
+    # A -> B -> A with an edge port on B: the loop does not stop the trace
+    rows.append(mac(PC, "sw-b", "GigabitEthernet0/9", "5", T))
+    assert Topology(rows, links).trace(PC).path == ("sw-a GigabitEthernet0/1", "sw-b GigabitEthernet0/9")
+
+
+def test_lag_without_neighbour_rows_ends_the_trail():
+    rows = [mac(PC, "sw-a", "Port-channel7", "5", T)]
+    check(Topology(rows).trace(PC), "uplink_only", "seen only on uplinks; the trail ends at sw-a Port-channel7, a LAG "
+          "with no neighbour in the data", "sw-a Port-channel7", "sw-a", "Port-channel7", "5", T)
+
+
+def test_a_port_carrying_another_devices_mac_is_an_uplink():
+    rows = [mac(PC, "sw-a", "GigabitEthernet0/2", "5", T), mac(CORE_SVI, "sw-a", "GigabitEthernet0/2", "1", T),
+            mac(CORE_SVI, "sw-b", "CPU", "1", "", first=""), mac(PC, "sw-b", "GigabitEthernet0/3", "5", T)]
+    check(Topology(rows).trace(PC), "edge_port", "edge port sw-b GigabitEthernet0/3 vlan 5, last seen "
+          "2024-05-01T12:00:00Z", "sw-a GigabitEthernet0/2 -> sw-b GigabitEthernet0/3", "sw-b", "GigabitEthernet0/3",
+          "5", T)
+
+
+def test_malformed_rows_are_skipped_and_counted():
+    rows = [None, "core-sw1 Gi1/0/1", {"mac": "", "switch": CORE, "port": "Gi1/0/1"},
+            {"mac": "zz:zz", "switch": CORE, "port": "Gi1/0/1"}, {"mac": PC, "switch": CORE},
+            {"mac": PC, "switch": ACC1, "port": "GigabitEthernet0/3", "vlan": None, "last_seen": "soon"}]
+    topo = Topology(rows, [{"switch": CORE, "port": "Gi1/0/1"}, ["x"]],
+                    [{"ip": "", "mac": PC}, {"ip": "10.0.0.9", "mac": "Incomplete"}, arp("10.0.0.5", PC, INSIDE)])
+    assert topo.skipped == {"mac": 5, "neighbor": 2, "arp": 2}
+    check(topo.trace(PC), "edge_port", "edge port acc-sw1 GigabitEthernet0/3", "acc-sw1 GigabitEthernet0/3",
+          ACC1, "GigabitEthernet0/3")
+
+
+def test_traces_are_cached(campus):
+    assert campus.trace(PC, RTR, INSIDE) is campus.trace(PC, RTR, INSIDE)
+
+
+def test_fields_for_splunk(campus):
+    assert campus.trace(PC).fields() == {
+        "trace_verdict": "edge_port", "trace_switch": ACC2, "trace_port": "FastEthernet0/7", "trace_vlan": "10",
+        "trace_last_seen": str(T - 20), "trace_path": "core-sw1 Port-channel1 -> acc-sw2 FastEthernet0/7",
+        "trace_reason": "edge port acc-sw2 FastEthernet0/7 vlan 10, last seen 2024-05-01T11:59:40Z",
+        "mac_vendor": "CIMSYS Inc"}
+    assert campus.trace(ISP).fields()["trace_last_seen"] == ""
+
+
+def test_mac_vendor():
+    assert mac_vendor("00:0b:bf:55:4c:70") == "Cisco Systems, Inc"
+    assert mac_vendor("000B.BF55.4C70") == "Cisco Systems, Inc"
+    assert mac_vendor("02:00:00:00:00:01") == ""
+    assert mac_vendor("not a mac") == ""
+
+
+def test_row_values():
+    assert name_key("ACC-SW1.campus.local(FOC1234X0AB)") == "acc-sw1"
+    assert name_key("10.0.0.1") == "10.0.0.1"
+    assert epoch("1714564800") == epoch(1714564800.0) == T
+    assert epoch("1714564800.5") == T + 0.5
+    assert [epoch(v) for v in ("", None, "soon", "nan", -1)] == [None] * 5
+    assert roles("R S I", "CDP") == {"router", "switch"}
+    assert roles("Router Bridge", "") == {"router", "switch"}
+    assert roles("B,T", "lldp") == {"switch", "host"}
+    assert roles("H P M", "cdp") == {"host"}
+    assert roles("", "") == frozenset()
+    lags = ["Port-channel1", "port-channel10", "ae0", "ae1.0", "Bundle-Ether3", "Trk1", "lag 2", "Eth-Trunk4",
+            "Bridge-Aggregation5", "peer-link", "vPC Peer-Link"]
+    assert all(is_lag(p) for p in lags)
+    assert not any(is_lag(p) for p in ["GigabitEthernet1/0/24", "Ethernet1/1", "ge-0/0/1", "FastEthernet0/7"])

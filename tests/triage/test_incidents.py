@@ -1,0 +1,169 @@
+"""incidents: labelled events grouped into incidents an admin can act on."""
+import calendar
+import json
+import random
+
+import pytest
+
+from acltrace.logs.parser import parse_event
+from acltrace.triage.classifier import Classifier
+from acltrace.triage.incidents import Incidents, SampledCounter, blaster_calendar
+
+T0 = float(calendar.timegm((2026, 11, 24, 10, 0, 0)))     # a day that fits Blaster's trigger
+
+
+def ios(src, sport, dst, dport, dvc="r1", intf="Ethernet0/1", mac="000b.bf55.4c70", action="denied"):
+    return parse_event(f"Nov 24 10:00:00 {dvc} 1: Nov 24 10:00:00.000 UTC: %SEC-6-IPACCESSLOGP: list 101 {action} "
+                       f"tcp {src}({sport}) ({intf} {mac}) -> {dst}({dport}), 1 packet")
+
+
+def seed_bursts(rnd, start=T0, bursts=5, per_burst=6):
+    """The seed: "4 - 6 times a day an hour apart for 4 or so hours", a few RSTs each time."""
+    out = []
+    for b in range(bursts):
+        for i in range(per_burst):
+            dest = f"203.0.{rnd.randrange(256)}.{rnd.randrange(1, 255)}"
+            out.append((ios("127.0.0.1", 80, dest, rnd.randrange(1000, 2000)), start + b * 3600 + i * 17))
+    return out
+
+
+def scan(start=T0 + 100, n=40, gap=2.0):
+    return [(ios("45.33.9.9", 40000 + i, f"203.0.5.{i + 1}", 445), start + i * gap) for i in range(n)]
+
+
+def pipeline(stream, **kw):
+    """Classifier then Incidents, as the commands and the CLI will chain them."""
+    clf, inc = Classifier(), Incidents(**kw)
+    rows = []
+    for ev, t in stream:
+        for e, labels in clf.feed(ev, t):
+            rows += inc.feed(e, labels, e["_t"])
+    for e, labels in clf.finish():
+        rows += inc.feed(e, labels, e["_t"])
+    return rows + inc.finish(), inc.patterns()
+
+
+def both_orders(stream, **kw):
+    for ev, t in stream:
+        ev["_t"] = t
+    stream = sorted(stream, key=lambda p: p[1])
+    asc = pipeline(stream, **kw)
+    desc = pipeline(stream[::-1], **kw)
+
+    def canon(rows):
+        return sorted(json.dumps(r, sort_keys=True) for r in rows)
+    assert canon(asc[0]) == canon(desc[0]) and canon(asc[1]) == canon(desc[1])
+    return asc
+
+
+def test_seed_pattern_blaster_bursts():
+    rows, patterns = both_orders(seed_bursts(random.Random(1)))
+    assert len(rows) == 5 and {r["label"] for r in rows} == {"blaster_backscatter"}
+    first = min(rows, key=lambda r: r["first_seen"])
+    assert first["dvc"] == "r1" and first["src_interface"] == "Ethernet0/1"
+    assert first["src_mac"] == "00:0b:bf:55:4c:70" and first["src_ip"] == "127.0.0.1"
+    assert first["events"] == first["packets"] == 6 and first["dest_count"] == 6
+    assert first["dest_net"] == "203.0.0.0/16" and first["dest_net_share"] == 1.0
+    assert first["first_seen"] == T0 and first["last_seen"] == T0 + 5 * 17
+    assert first["pps"] == pytest.approx(6 / 85, abs=1e-3)
+    assert first["hours"] == [10] and first["blaster_calendar"] is True
+    assert "most likely inside 203.0.0.0/16" in first["explanation"]
+    assert "00:0b:bf:55:4c:70" in first["next_steps"] and "router hop" in first["next_steps"]
+    assert "windowsupdate.com to 127.0.0.1" in first["next_steps"]
+    [pattern] = patterns
+    assert pattern["bursts"] == 5 and pattern["hours"] == [10, 11, 12, 13, 14]
+    assert pattern["pattern"].startswith("5 bursts about 60 min apart over 4.0 h")
+
+
+def test_scan_beside_blaster_is_its_own_incident_by_source():
+    rnd = random.Random(2)
+    rows, _ = both_orders(seed_bursts(rnd, bursts=1, per_burst=30) + scan())
+    by_label = {r["label"]: r for r in rows}
+    assert set(by_label) == {"blaster_backscatter", "scan"}
+    assert by_label["scan"]["src_ip"] == "45.33.9.9" and by_label["scan"]["dest_count"] == 40
+    assert "src_mac" not in by_label["scan"]
+
+
+def test_inactivity_timeout_splits_and_option():
+    stream = seed_bursts(random.Random(3), bursts=2)        # bursts an hour apart
+    assert len(both_orders(stream)[0]) == 2
+    assert len(both_orders(seed_bursts(random.Random(3), bursts=2), timeout=7200)[0]) == 1
+
+
+def test_blaster_calendar():
+    assert blaster_calendar(calendar.timegm((2003, 8, 16, 0, 0, 0)))
+    assert blaster_calendar(calendar.timegm((2003, 9, 1, 0, 0, 0)))
+    assert not blaster_calendar(calendar.timegm((2004, 8, 4, 10, 17, 53)))    # the seed's date
+
+
+def test_broadcast_variant_names_the_sources_slash16():
+    rnd = random.Random(4)
+    stream = [(ios(f"10.20.{rnd.randrange(256)}.{rnd.randrange(1, 255)}", rnd.randrange(1000, 2000),
+                   "255.255.255.255", 80), T0 + i) for i in range(20)]
+    [row], _ = both_orders(stream)
+    assert row["dest_net"] == "10.20.0.0/16" and "most likely inside 10.20.0.0/16" in row["explanation"]
+
+
+def test_open_incidents_are_closed_as_the_stream_moves():
+    inc = Incidents()
+    labels = {"bs_label": "spoofed_source"}
+    closed = 0
+    for i in range(5000):                  # a new place every minute for 3.5 days
+        ev = {"dvc": "r1", "src_interface": "e0", "src_mac": f"m{i}", "src_ip": "127.0.0.1"}
+        closed += len(inc.feed(ev, labels, T0 + 60 * i))
+        assert len(inc._open) <= (300 + 600) / 60 + 2
+    assert closed + len(inc.finish()) == 5000
+
+
+def test_sampled_counter_is_order_independent():
+    values = [f"10.{i % 300}.0.0/16" for i in range(3000)] + ["10.7.0.0/16"] * 50
+    a, b = SampledCounter(16), SampledCounter(16)
+    for v in values:
+        a.add(v)
+    for v in reversed(values):
+        b.add(v)
+    assert a.counts == b.counts and a.top() == b.top()
+
+
+@pytest.mark.parametrize("kw", [{"timeout": 0}, {"lateness": -1}, {"order": "sideways"}])
+def test_bad_options(kw):
+    with pytest.raises(ValueError):
+        Incidents(**kw)
+
+
+def test_same_incidents_both_orders_on_generated_traffic(repo):
+    """One hour of bench/traffic.py through parse -> devtime -> Classifier -> Incidents, both ways."""
+    import sys
+
+    from acltrace.logs.device_time import event_time
+    sys.path.insert(0, str(repo / "bench"))
+    try:
+        import traffic
+    finally:
+        sys.path.remove(str(repo / "bench"))
+    stream = []
+    for _t, raw, _label in traffic.generate(seed=4, hours=1.0, scale=0.5):
+        ev = parse_event(raw)
+        if ev is not None:
+            ev["_t"] = event_time(ev, 2026)
+            stream.append((ev, ev["_t"]))
+    rows, patterns = both_orders(stream)
+    labels = {r["label"] for r in rows}
+    assert {"blaster_backscatter", "backscatter", "scan", "spoofed_source"} <= labels
+    assert all(r["first_seen"] <= r["last_seen"] for r in rows)
+
+
+def test_jittered_stream_gives_the_same_labels_as_the_sorted_one():
+    """Lines a few seconds out of order (relays, device clocks) label as the sorted stream does."""
+    rnd = random.Random(5)
+    stream = seed_bursts(rnd, bursts=2, per_burst=40) + scan()
+    stream += [(ios(f"198.51.100.{rnd.randrange(1, 3)}", 80, f"10.20.{rnd.randrange(256)}.{rnd.randrange(1, 255)}",
+                    rnd.randrange(1024, 65536)), T0 + i * 2.0) for i in range(400)]
+    ordered = sorted(stream, key=lambda p: p[1])
+    jittered = sorted(stream, key=lambda p: p[1] + rnd.uniform(0, 20))
+
+    def labels(s):
+        clf = Classifier()
+        out = [pair for ev, t in s for pair in clf.feed(ev, t)] + clf.finish()
+        return {id(ev): lab["bs_label"] for ev, lab in out}
+    assert labels(ordered) == labels(jittered)
