@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "bin"), str(REPO / "tests"), str(REPO / "tools")]
+sys.path[:0] = [str(REPO / "bin"), str(REPO / "tests" / "support"), str(REPO / "tools" / "generators")]
 
 from make_snmprec import qbridge_switch  # noqa: E402
 from snmpagent import Agent  # noqa: E402
