@@ -628,7 +628,10 @@ def test_triage_shows_traced_incidents_with_a_drilldown_and_an_hour_by_day_heatm
     assert {"label", "dvc", "src_interface", "src_mac", "trace_switch", "trace_port", "dest_net", "pps",
             "first_seen", "last_seen", "explanation"} <= shown
     sets = {s.get("token"): s.text for s in table.iter("set")}
-    assert set(sets) >= {"sel_filter", "sel_earliest", "sel_latest"}
+    # one token per value of the clicked incident (each enters the events' search quoted: see
+    # test_no_value_from_the_data_enters_a_search_unquoted)
+    assert set(sets) >= {"sel_label", "sel_dvc", "sel_interface", "sel_mac", "sel_src_ip", "sel_earliest",
+                         "sel_latest"}
     heatmap = next(t for t in root.iter("table") if "chart" in (t.findtext("search/query") or ""))
     assert "over day by hour" in heatmap.findtext("search/query")
     assert heatmap.find("format[@type='color']") is not None
@@ -794,3 +797,104 @@ def test_workflow_checks_find_what_is_wrong():
 def test_collector_macro():
     assert MACROS["acltrace_collector_events"]["definition"] == 'sourcetype="acltrace:collector"'
     assert MACROS["acltrace_collector_events"].get("description")
+
+
+# ---------------------------------------------------------------- values from the data in searches
+
+_TOKEN_USE = re.compile(r"\$([A-Za-z_][\w.:-]*)((?:\|[a-z])*)\$")
+_FROM_DATA = re.compile(r"\$(?:row|click|result|job)\.")
+
+
+def data_tokens(root):
+    """The tokens of a view whose value comes from the data: set in a drilldown or <done> from a clicked
+    row or a result ($row.x$, $click.x$, $result.x$), or a built-in of that kind used directly; a log
+    line can put anything into them."""
+    names = {el.get("token") for el in root.iter() if el.tag in ("set", "eval") and el.get("token")
+             and _FROM_DATA.search(el.text or el.get("value") or "")}
+    return names, ("row.", "click.", "result.", "job.")
+
+
+def unquoted_data_tokens(path):
+    """Every place of a view where a value from the data would enter a search or a page unquoted: in a
+    <query> a data token without |s (Splunk's quoting for a search), in a link without |u or inside a
+    search string (q=) of a URL, and in an <html> panel's text without |h."""
+    root = ET.parse(path).getroot()
+    names, prefixes = data_tokens(root)
+
+    def is_data(name):
+        return name in names or name.startswith(prefixes)
+
+    problems = []
+
+    def check(text, where, needed, forbid_search_url=False):
+        text = (text or "").replace("$$", "")
+        for m in _TOKEN_USE.finditer(text):
+            name, filters = m.group(1), m.group(2).split("|")[1:]
+            if not is_data(name):
+                continue
+            if needed not in filters:
+                problems.append(f"{path.stem}: {where} uses ${name}{m.group(2)}$ without |{needed}")
+            if forbid_search_url and re.search(r"[?&]q=[^&]*$", text[:m.start()]):
+                problems.append(f"{path.stem}: {where} puts ${name}$ into a search string of a URL")
+
+    for el in root.iter("query"):
+        check(el.text, "a <query>", "s")
+    for el in root.iter("link"):
+        check(el.text, "a <link>", "u", forbid_search_url=True)
+    for el in root.iter("html"):
+        for a in el.iter():
+            if a.get("href"):
+                check(a.get("href"), "an href", "u", forbid_search_url=True)
+            check(a.text, "an <html> panel", "h")
+            check(a.tail, "an <html> panel", "h")
+    return problems
+
+
+@pytest.mark.parametrize("path", VIEW_FILES, ids=[p.stem for p in VIEW_FILES])
+def test_no_value_from_the_data_enters_a_search_unquoted(path):
+    assert unquoted_data_tokens(path) == []
+
+
+def test_the_quoting_check_finds_what_is_wrong(tmp_path):
+    """The triage drilldown of an earlier version: a filter glued from the row, run as SPL."""
+    bad = tmp_path / "bad.xml"
+    bad.write_text("""<form version="1.1"><label>x</label>
+      <row><panel><table><search><query>`acltrace_labelled_events` | stats count by dvc</query></search>
+        <drilldown><set token="sel_filter">$row.event_filter$</set>
+          <link>search?q=search%20dvc%3D$row.dvc|u$</link></drilldown></table>
+      <html><a href="search?q=$sel_filter|u$">open</a> $sel_filter$</html>
+      <table><search><query>`acltrace_labelled_events` | search $sel_filter$ | where dvc=$click.value|u$</query>
+      </search></table></panel></row></form>""")
+    problems = "\n".join(unquoted_data_tokens(bad))
+    for expected in ("a <query> uses $sel_filter$ without |s", "a <query> uses $click.value|u$ without |s",
+                     "a <link> puts $row.dvc$ into a search string", "an href puts $sel_filter$ into a search",
+                     "an <html> panel uses $sel_filter$ without |h"):
+        assert expected in problems, (expected, problems)
+
+
+def unquoted_workflow_values(action):
+    """A field action's values from the event enter its search only inside double quotes, which Splunk
+    escapes them for; never with $!field$, which turns that escaping off."""
+    problems = []
+    for key in ("search.search_string", "link.uri", "label"):
+        text = action.get(key, "")
+        for m in re.finditer(r"\$(!?)([\w@.]+)\$", text):
+            if m.group(1):
+                problems.append(f"{key}: ${m.group(1)}{m.group(2)}$ turns Splunk's escaping off")
+            elif key == "search.search_string" and not (text[m.start() - 1:m.start()] == '"'
+                                                        and text[m.end():m.end() + 1] == '"'):
+                problems.append(f"{key}: ${m.group(2)}$ is not inside double quotes")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(WORKFLOW))
+def test_field_actions_quote_the_values_they_put_in_a_search(name):
+    assert unquoted_workflow_values(WORKFLOW[name]) == []
+
+
+def test_the_workflow_quoting_check_finds_what_is_wrong():
+    problems = unquoted_workflow_values({"search.search_string": 'x src_ip=$src_ip$ dest_ip="$!dest_ip$"',
+                                         "link.uri": "/app/acltrace/v?form.mac=$!src_mac$"})
+    assert problems == ["search.search_string: $src_ip$ is not inside double quotes",
+                        "search.search_string: $!dest_ip$ turns Splunk's escaping off",
+                        "link.uri: $!src_mac$ turns Splunk's escaping off"]
