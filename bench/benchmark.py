@@ -1,14 +1,19 @@
 #!/usr/bin/env python
 """How fast are aclparse and aclparse | backscatter? Prints figures; asserts nothing.
 
-    python bench/benchmark.py [--records 200000] [--chunk 50000] [--repeat 3] [--profile]
+    python bench/benchmark.py [--records 200000] [--chunk 50000] [--repeat 3] [--shape wide|narrow]
+                              [--compare OTHER/bin] [--profile]
 
 In one run, through the SCP v2 driver of the tests (tests/support/scp.py, playing splunkd), on the
 same generated records, interleaved:
   baseline     bench/baseline.py: a plain splunklib StreamingCommand, ONE IOS regex + add_field
   passthrough  bench/passthrough.py: a splunklib StreamingCommand that does nothing
-  aclparse     bin/aclparse.py, every format
-  backscatter  bin/backscatter.py, on aclparse's replies (aclparse | backscatter is the sum of both)
+  aclparse     bin/aclparse.py, every format: our own SCP v2 loop (acltrace_splunk.protocol) and
+               record path (acltrace_splunk.commands.aclparse), no splunklib
+  backscatter  bin/backscatter.py (likewise), on aclparse's replies (aclparse | backscatter is the
+               sum of both)
+With ``--compare OTHER/bin``, OTHER's aclparse.py and backscatter.py too (another checkout: before
+and after a change, timed side by side on this noisy machine).
 Only the execute phase is timed (first execute chunk sent -> last reply read); the figure is the
 best of --repeat runs (median shown too); peak RSS is the child's VmHWM (its ru_maxrss would
 include the parent memory it shared until exec). Then, in this process: the core's parse cost per
@@ -18,7 +23,6 @@ import argparse
 import cProfile  # noqa: F401  (used by the profiling wrapper)
 import csv
 import gc
-import importlib.util
 import io
 import pstats
 import random
@@ -196,22 +200,26 @@ def pipeline_memory(count, chunk, python):
 
 
 def record_path_cost(bodies, lines, repeat=3, real_parser=False):
-    """Seconds per record of aclparse's ``_process_body`` in this process: with the parser's
-    results looked up from a table (what the command costs beyond parse_event), or with the
-    real parser (everything but the protocol)."""
-    spec = importlib.util.spec_from_file_location("aclparse_bench", REPO / "bin" / "aclparse.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)        # not __main__: dispatch() does nothing
+    """Seconds per record of aclparse's record path (``AclParse.process_body``) in this process:
+    with the parser's results looked up from a table (what the command costs beyond parse_event),
+    or with the real parser (everything but the protocol)."""
+    from types import SimpleNamespace
+
+    from acltrace_splunk.commands import aclparse as module
+
+    real = module.parse_event
     if not real_parser:
         module.parse_event = {line: parse_event(line) for line in lines}.get
-    command = module.AclParseCommand()
-    command.field = "_raw"
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        for body in bodies:
-            command._process_body(body)
-        best = min(best, time.perf_counter() - t)
+    try:
+        command = module.AclParse(SimpleNamespace(field="_raw"), {})
+        best = float("inf")
+        for _ in range(repeat):
+            t = time.perf_counter()
+            for body in bodies:
+                command.process_body(body)
+            best = min(best, time.perf_counter() - t)
+    finally:
+        module.parse_event = real
     return best / len(lines)
 
 
@@ -276,6 +284,8 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--python", help="interpreter for the commands (default: this one)")
     ap.add_argument("--profile", action="store_true", help="also cProfile aclparse")
+    ap.add_argument("--compare", metavar="OTHER/bin", type=Path,
+                    help="also time aclparse.py and backscatter.py of another checkout's bin/, interleaved")
     ap.add_argument("--memory", metavar="N[,N...]",
                     help="only stream N events through aclparse | backscatter, for each N, and print peak RSS")
     ap.add_argument("--shape", choices=("wide", "narrow"), default="wide",
@@ -307,10 +317,15 @@ def main(argv=None):
 
     # backscatter reads aclparse's replies, as splunkd passes them on
     labelled = [c.body for c in scp.run_command(REPO / "bin" / "aclparse.py", [], bodies, python=python).chunks]
-    figures = run_scp({"baseline": (HERE / "baseline.py", bodies),
-                       "passthrough": (HERE / "passthrough.py", bodies),
-                       "aclparse": (REPO / "bin" / "aclparse.py", bodies),
-                       "backscatter": (REPO / "bin" / "backscatter.py", labelled)}, args.repeat, args.python)
+    commands = {"baseline": (HERE / "baseline.py", bodies),
+                "passthrough": (HERE / "passthrough.py", bodies),
+                "aclparse": (REPO / "bin" / "aclparse.py", bodies),
+                "backscatter": (REPO / "bin" / "backscatter.py", labelled)}
+    if args.compare:
+        commands.update({"aclparse'": (args.compare.resolve() / "aclparse.py", bodies),
+                         "backscatter'": (args.compare.resolve() / "backscatter.py", labelled)})
+        print(f"aclparse' and backscatter': those of {args.compare.resolve()}\n")
+    figures = run_scp(commands, args.repeat, args.python)
     for name, figure in figures.items():
         if figure[3] != args.records:
             raise SystemExit(f"{name} returned {figure[3]} records, not {args.records}")
@@ -336,6 +351,12 @@ def main(argv=None):
     print(f"aclparse | backscatter: {args.records / both:,.0f} records/s = {args.records / both / base:.2f}x "
           f"baseline wall ({cpu_ratio} by CPU time); target >= 1.00x: "
           f"{'MET' if args.records / both >= base else 'MISSED'}")
+    if args.compare:
+        acl, bs = figures["aclparse'"], figures["backscatter'"]
+        other, other_cpu = acl[0] + bs[0], acl[4] + bs[4]
+        by_cpu = figures["baseline"][4] / other_cpu if other_cpu else 0
+        print(f"{args.compare.resolve()}: aclparse' {args.records / acl[0] / base:.2f}x baseline wall; "
+              f"aclparse' | backscatter' {args.records / other / base:.2f}x baseline wall ({by_cpu:.2f}x by CPU time)")
 
     cost = parse_cost(lines)
     path = record_path_cost(bodies, lines)
@@ -348,7 +369,7 @@ def main(argv=None):
           f"{path * 1e6:.2f} us")
     print(f"  record path with the real parser, in this process: {whole * 1e6:.2f} us "
           f"(parse_event inside it: {(whole - path) * 1e6:.2f} us)")
-    print(f"  chunk I/O, splunklib, the driver (wall - the above): "
+    print(f"  chunk I/O, the protocol loop, the driver (wall - the above): "
           f"{(per_record - whole) * 1e6:.2f} us")
     need = figures["baseline"][0] / args.records / 2.5
     print(f"  2.5x baseline needs <= {need * 1e6:.2f} us/record in all: with this record path and "

@@ -3,17 +3,13 @@
 One regex pass over a chunk's body gives each record's CSV text and the few cells a command reads,
 so a record can go out as its own text with cells appended. Nothing here knows about the domain.
 """
-import csv
 import re
 import sys
 from operator import itemgetter
 from typing import Optional
 
-# splunklib allows 10 MB per CSV cell; an event may be bigger (TRUNCATE = 0).
-csv.field_size_limit(2**31 - 1)
-
 # Python < 3.11's csv.reader refuses NUL bytes ("line contains NUL"); such a chunk has its NULs
-# swapped for a character it does not contain, and swapped back on the way out.
+# swapped for a character it does not contain, and swapped back on the way out (protocol.read_rows).
 _NUL_SAFE_CSV = sys.version_info >= (3, 11)
 _NUL_STAND_INS = ("\uffff", "\ufffe", "\U0010ffff", "\U0010fffe")
 

@@ -305,29 +305,20 @@ def test_the_recorded_splunkd_session_comes_back_unchanged(corpus):
     assert result.chunks[-1].metadata["finished"] is True
 
 
-def test_the_splunklib_record_path_behaves_the_same(repo):
-    """``stream`` (protocol v1, or a splunklib the fast path does not know) gives the same."""
-    import importlib.util
-    import io
-    import sys
-
-    sys.path.insert(0, str(repo / "lib"))
-    from splunklib.searchcommands.internals import RecordWriterV2
-
-    spec = importlib.util.spec_from_file_location("aclparse_module", repo / "bin" / "aclparse.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)           # not __main__: dispatch() does nothing
-    command = module.AclParseCommand()
-    command._record_writer = RecordWriterV2(io.BytesIO())
-    command._protocol_version, command._finished = 2, True
-    command.options.reset()                   # as option parsing does: field=_raw
+def test_multivalue_and_missing_fields_keep_their_values():
+    """What the dict-per-record path of the splunklib days was checked for, through the protocol: a
+    multivalue ``field`` is read as its lines and kept, a record without it passes, every column
+    of ours is in the header."""
     records = [{"_raw": NOT_ACL, "src_ip": "7.7.7.7"}, {"_raw": IOS_DENY, "src_ip": "9.9.9.9"},
                {"_raw": ["multi", "value"]}, {"host": "no raw"}]
-    out = list(command.stream([dict(r) for r in records]))
+    result = scp.run_command("aclparse", [], [records])
+    assert_ok(result)
+    out = result.records
     assert out[0]["src_ip"] == "7.7.7.7" and out[0]["_raw"] == NOT_ACL
-    assert {k: out[1][k] or "" for k in FIELDS} == expected_fields(IOS_DENY)
-    assert out[2]["_raw"] == ["multi", "value"] and out[3]["host"] == "no raw"
-    assert set(FIELDS) <= set(command._record_writer.custom_fields)
+    assert ours(out[1]) == expected_fields(IOS_DENY)
+    assert (out[2]["_raw"], out[2]["__mv__raw"]) == ("multi\nvalue", "$multi$;$value$")
+    assert out[3]["host"] == "no raw"
+    assert set(FIELDS) <= set(result.chunks[0].header)
 
 
 @pytest.mark.parametrize("broken", [

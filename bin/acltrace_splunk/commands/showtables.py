@@ -1,0 +1,50 @@
+"""showtables' record path: device tables as rows, from terminal captures or JSON rows.
+
+An event's ``_raw`` is either a capture section (``core-sw1#show mac address-table`` and its output,
+as the ``acltrace:show`` sourcetype breaks them; ``acltrace.tables.show.parse_capture``, TextFSM and
+ntc-templates) or a JSON row of ``acltrace:mac``, ``acltrace:arp`` or ``acltrace:neighbor``
+(``acltrace.tables.files.read_rows``). Each table row is one record with the script's ``COLUMNS``
+(empty where its kind has no such value), ``_time`` and ``host`` of its event; a capture with no
+prompt takes ``host`` as its device.
+
+A section that cannot be read (an unknown command, a table no template reads, junk) gives no rows;
+one warning at the end counts such problems and quotes the first.
+"""
+from acltrace.tables.files import read_rows
+from acltrace.tables.show import parse_capture
+from acltrace_splunk.protocol import RecordCommand
+from acltrace_splunk.records import one
+
+
+class ShowTables(RecordCommand):
+    name = "showtables"
+    type = "streaming"
+
+    def __init__(self, options, searchinfo, columns, kinds):
+        super().__init__(options, searchinfo)
+        self.columns = tuple(columns)
+        self.kinds = dict(kinds)             # the kind option's word -> the tables' attribute
+        self.problems = []
+
+    def process(self, records, finished):
+        kind, platform = self.options.kind, self.options.platform
+        wanted = [kind] if kind else list(self.kinds)
+        for record in records:
+            raw = one(record.get("_raw")) or ""
+            host = one(record.get("host"))
+            if raw.lstrip()[:1] == "{":
+                tables, source = read_rows(raw), "snmp"
+            else:
+                tables, source = parse_capture(raw, platform, host), "show"
+            self.problems += tables.problems
+            for name in wanted:
+                for table_row in getattr(tables, self.kinds[name]):
+                    out = dict.fromkeys(self.columns, "")
+                    out.update((k, v) for k, v in table_row.items() if k in out)
+                    out.update(kind=name, source=table_row.get("source") or source,
+                               _time=record.get("_time"), host=host)
+                    yield out
+        if finished and self.problems:
+            self.warn(f"showtables could not read {len(self.problems)} part(s) of the captures, "
+                      f"e.g. {self.problems[0]}")
+            self.problems = []
