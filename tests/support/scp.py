@@ -12,7 +12,8 @@ with a ``__mv_<field>`` twin column per field, filled for multivalue fields), th
     result = run_command("aclparse", ["field=_raw"], [[{"_raw": "..."}], [...]])
     result.getinfo["type"], result.records, result.messages, result.returncode
 
-``replay_recording`` feeds a raw recorded splunkd stdin (see corpus/splunkd_recordings).
+``replay_recording`` feeds a raw recorded splunkd stdin (see tests/data/splunkd_recordings);
+``run_chunks`` sends chunks made by hand (``encode_chunk``, or bytes with odd headers).
 """
 import csv
 import gzip
@@ -288,6 +289,28 @@ def run_command(script: Union[str, Path], args: Sequence[str] = (),
     return Result(getinfo=getinfo.metadata if getinfo else {}, chunks=replies,
                   returncode=session.returncode, stderr=stderr, execute_seconds=seconds,
                   execute_cpu_seconds=cpu, maxrss_kb=session.maxrss_kb, getinfo_chunk=getinfo)
+
+
+def run_chunks(script: Union[str, Path], chunks: Sequence[bytes], python: Optional[str] = None,
+               env: Optional[dict[str, str]] = None) -> Result:
+    """Send ready chunks (``encode_chunk``'s, or bytes made by hand: odd headers, no getinfo, ...)
+    one at a time, each after the reply to the one before, then close the command's stdin. A first
+    chunk whose action is getinfo has its reply in ``getinfo``, the others in ``chunks``; sending
+    stops when the command has gone."""
+    first = split_recording(chunks[0].lstrip())[0][0] if chunks else {}
+    session = Session(script, python, env)
+    replies: list[Chunk] = []
+    started = time.perf_counter()
+    for data in chunks:
+        reply = session.exchange(data)
+        if reply is None:
+            break
+        replies.append(reply)
+    seconds = time.perf_counter() - started
+    stderr = session.close()
+    getinfo = replies.pop(0) if replies and first.get("action") == "getinfo" else None
+    return Result(getinfo=getinfo.metadata if getinfo else {}, chunks=replies, returncode=session.returncode,
+                  stderr=stderr, execute_seconds=seconds, maxrss_kb=session.maxrss_kb, getinfo_chunk=getinfo)
 
 
 def split_recording(data: bytes) -> list[tuple[dict[str, Any], bytes, bytes]]:
