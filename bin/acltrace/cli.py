@@ -33,13 +33,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Optional
 
+from acltrace.addresses import mac_colon
 from acltrace.logs.device_time import event_time
 from acltrace.logs.fields import FIELDS, NUMERIC
 from acltrace.logs.parser import parse_event
 from acltrace.report import text as report
 from acltrace.tables import files as devices
-from acltrace.tables.rows import mac_vendor, normal_mac
 from acltrace.trace.topology import Topology
+from acltrace.trace.vendors import mac_vendor
 from acltrace.triage.classifier import Classifier
 from acltrace.triage.incidents import Incidents, add_trace
 
@@ -131,10 +132,12 @@ def _stream_options(command: argparse.ArgumentParser) -> None:
 
 
 def _tables(text: str) -> list:
+    from acltrace.snmp.collect import TABLES  # pysnmp is needed by the collect command only
+
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in ("mac", "arp", "neighbors")]
+    unknown = [name for name in names if name not in TABLES]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"tables are mac, arp, neighbors; not {text!r}")
+        raise argparse.ArgumentTypeError(f"tables are {', '.join(TABLES)}; not {text!r}")
     return names
 
 
@@ -196,7 +199,7 @@ def _triage(args: argparse.Namespace) -> int:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    if normal_mac(args.mac) is None:
+    if mac_colon(args.mac) is None:
         print(f"acltrace trace: {args.mac!r} is not a MAC address", file=sys.stderr)
         return 2
     trace = _topology(args).trace(args.mac, args.dvc, args.interface)

@@ -29,7 +29,10 @@ def acl_event(record: dict, names: Sequence[str] = FIELDS) -> dict:
 
 
 def epoch(value) -> Optional[float]:
-    """Splunk's ``_time`` as finite epoch seconds, or None."""
+    """Splunk's ``_time`` (a field: the first of several values) as finite epoch seconds, or None.
+
+    Not the core's ``acltrace.tables.rows.row_time``, which reads a table's cell: any finite time
+    Splunk gives is taken, and it stays a float, as the rows the commands write carry it."""
     try:
         time = float(one(value))
     except (TypeError, ValueError):

@@ -108,6 +108,6 @@ def test_json_rows_are_read_with_their_poll_time_as_first_and_last_seen(tmp_path
     tables = devices.load([str(path)])
     assert tables.problems == []
     assert tables.mac[0]["first_seen"] == tables.mac[0]["last_seen"] == 1795600000
-    assert len(tables.neighbors) == 1 and len(tables.arp) == 1
+    assert len(tables.neighbor) == 1 and len(tables.arp) == 1
     trace = devices.topology(tables).trace("02:00:00:00:00:01")
     assert (trace.verdict, trace.switch, trace.port) == ("edge_port", "sw9", "GigabitEthernet0/1")

@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from acltrace.logs.addresses import mac_colon
 from acltrace.logs.fields import FIELDS
 from acltrace.logs.parser import parse_event
 
@@ -25,16 +24,6 @@ def test_only_declared_fields_and_only_strings(corpus):
         if ev:
             assert set(ev) <= set(FIELDS)
             assert all(isinstance(v, str) and v for v in ev.values())
-
-
-@pytest.mark.parametrize("mac", ["000b.bf55.4c70", "00-0B-BF-55-4C-70", "00:0b:bf:55:4c:70", "000BBF554C70"])
-def test_macs_are_written_one_way(mac):
-    assert mac_colon(mac) == "00:0b:bf:55:4c:70"
-
-
-@pytest.mark.parametrize("junk", ["000b.bf55.4c7", "zzzz.bf55.4c70", "", "00:0b:bf:55:4c:70:11"])
-def test_a_malformed_mac_is_dropped(junk):
-    assert mac_colon(junk) is None
 
 
 def _acl_lines(corpus):

@@ -150,7 +150,7 @@ def test_cli_devices_file_traces_a_mac(agents, tmp_path):
     path = tmp_path / "campus.jsonl"
     path.write_text(done.stdout)
     tables = devices.load([str(path)])
-    assert tables.problems == [] and len(tables.mac) == 12 and len(tables.arp) == 7 and len(tables.neighbors) == 4
+    assert tables.problems == [] and len(tables.mac) == 12 and len(tables.arp) == 7 and len(tables.neighbor) == 4
     trace = devices.topology(tables).trace("000d.56aa.1b2c")
     assert (trace.verdict, trace.switch, trace.port) == ("edge_port", "acc-sw1", "GigabitEthernet1/0/2")
 

@@ -14,9 +14,12 @@ import pytest
 import yaml
 from conftest import CORPUS, REPO
 
+from acltrace.addresses import mac_colon
 from acltrace.tables import captures as capture
 from acltrace.tables import ifnames as ifname
 from acltrace.tables import show as showparse
+from acltrace.tables.capabilities import capability_words
+from acltrace.tables.rows import ARP, MAC, NEIGHBOR, neighbor_name, neighbor_port
 
 OUTPUTS = CORPUS / "device_outputs"
 ALLOWLIST = json.loads((pathlib.Path(__file__).parent / "device_outputs_allowlist.json").read_text())
@@ -51,7 +54,7 @@ def _ntc_record(record):
 # (sample -> field -> {the value from ntc's records: ours}); see GENIE_ERRATA.
 NTC_ERRATA = {
     # ntc's NX-OS LLDP detail template has no Port Description; pure-storage's port id is a MAC and its
-    # Port Description the port's name, eth0, which our row takes (showparse.neighbor_port)
+    # Port Description the port's name, eth0, which our row takes (rows.neighbor_port)
     "ntc/cisco_nxos/show_lldp_neighbors_detail/cisco_nxos_show_lldp_neighbors_detail2": {
         "neighbor_port": {"1a51.4800.0001": "Ethernet0"}},
 }
@@ -102,16 +105,16 @@ GENIE_COMMAND = {
 def _genie_arp(data, os_name, platform):
     if os_name == "junos":
         entries = data.get("arp-table-information", {}).get("arp-table-entry", [])
-        return [{"ip": e["ip-address"], "mac": showparse.normal_mac(e["mac-address"]),
-                 "interface": showparse.canonical(e["interface-name"], platform)} for e in entries], \
+        return [{"ip": e["ip-address"], "mac": mac_colon(e["mac-address"]),
+                 "interface": ifname.canonical(e["interface-name"], platform)} for e in entries], \
             ["ip", "mac", "interface"]
     interfaces = data if os_name == "asa" else data.get("interfaces", {})
     rows = []
     for intf, body in interfaces.items():
         for n in body.get("ipv4", {}).get("neighbors", {}).values():
-            mac = showparse.normal_mac(n["link_layer_address"])
+            mac = mac_colon(n["link_layer_address"])
             if mac:
-                rows.append({"ip": n["ip"], "mac": mac, "interface": showparse.canonical(intf, platform),
+                rows.append({"ip": n["ip"], "mac": mac, "interface": ifname.canonical(intf, platform),
                              "age": n.get("age", "")})
     return rows, ["ip", "mac", "interface", "age"]
 
@@ -123,7 +126,7 @@ def _genie_mac(data, platform):
             for intf, ibody in mbody.get("interfaces", {}).items():
                 if showparse._NOT_A_PORT.match(intf):
                     continue
-                rows.append({"mac": showparse.normal_mac(mac), "port": showparse.canonical(intf, platform),
+                rows.append({"mac": mac_colon(mac), "port": ifname.canonical(intf, platform),
                              "vlan": vlan, "type": (ibody.get("entry_type") or ibody.get("mac_type", "")).lower()})
     return rows, ["mac", "port", "vlan", "type"]
 
@@ -132,7 +135,7 @@ def _genie_port(name, platform):
     # genie writes a neighbour's port id with its first letter upper-cased and without the space
     # in "Port 1" (Vmnic2, Port1, C81f.77ff.dddd); the device printed vmnic2, Port 1, c81f.77ff.dddd.
     # Compared in lower case without spaces, so any other difference still fails.
-    return showparse.canonical(name, platform).replace(" ", "").lower()
+    return ifname.canonical(name, platform).replace(" ", "").lower()
 
 
 def _genie_cdp(data, platform, detail):
@@ -142,10 +145,10 @@ def _genie_cdp(data, platform, detail):
         if not e.get("device_id") or not e.get("local_interface"):
             continue  # a neighbour row names both; genie keeps an entry whose name or port was cut off
         caps = e.get("capabilities" if detail else "capability", "")
-        rows.append({"port": showparse.canonical(e.get("local_interface", ""), platform),
-                     "neighbor": showparse.neighbor_name(e.get("device_id", "")),
+        rows.append({"port": ifname.canonical(e.get("local_interface", ""), platform),
+                     "neighbor": neighbor_name(e.get("device_id", "")),
                      "neighbor_port": _genie_port(e.get("port_id", ""), platform),
-                     "capabilities": showparse.normal_capabilities(caps, "cdp"),
+                     "capabilities": capability_words(caps, "cdp"),
                      "platform": e.get("platform", "").strip()})
     return rows, ["port", "neighbor", "neighbor_port", "capabilities", "platform"]
 
@@ -162,10 +165,10 @@ def _genie_lldp(data, platform):
     for intf, ibody in data.get("interfaces", {}).items():
         for port_id, pbody in ibody.get("port_id", {}).items():
             for name, n in pbody.get("neighbors", {}).items():
-                port = showparse.neighbor_port(port_id, n.get("port_description", ""))
+                port = neighbor_port(port_id, n.get("port_description", ""))
                 if name.strip() in _NO_SYSTEM_NAME:
                     name = n["chassis_id"]
-                rows.append({"port": showparse.canonical(intf, platform), "neighbor": name.strip(),
+                rows.append({"port": ifname.canonical(intf, platform), "neighbor": name.strip(),
                              "neighbor_port": _genie_port(port, platform)})
     return rows, ["port", "neighbor", "neighbor_port"]
 
@@ -190,7 +193,7 @@ GENIE_ERRATA = {
         "neighbor_port": {"tengigabitethernet1/0/10": "ten-gigabitethernet1/0/10",
                           "tengigabitethernet2/0/20": "ten-gigabitethernet2/0/20"}},
     # genie wrote the port id "PCI-E Slot 1, Port 2" without its blanks, so it looks like an interface
-    # name to showparse.neighbor_port; as printed it does not, and our row takes the Port Description
+    # name to rows.neighbor_port; as printed it does not, and our row takes the Port Description
     "genie/nxos/ShowLldpNeighborsDetail/golden_output2": {
         "neighbor_port": {"pci-eslot1,port2": "connectx-4lx,25g/10g/1gsfp"}},
     # "Drop (Eth17/3.280)" is a drop entry for a routed subinterface's MAC, not a host on that port
@@ -217,9 +220,9 @@ def test_genie_sample(out):
     platform, command = GENIE_PLATFORM[os_name], GENIE_COMMAND[parser]
     data = json.loads(out.with_name(out.name.replace("_output.txt", "_expected.json")).read_text(encoding="utf-8"))
     kind = capture.recognise(command).kind
-    if kind == capture.ARP:
+    if kind == ARP:
         want, fields = _genie_arp(data, os_name, platform)
-    elif kind == capture.MAC:
+    elif kind == MAC:
         want, fields = _genie_mac(data, platform)
     elif "cdp" in command:
         want, fields = _genie_cdp(data, platform, "detail" in command)
@@ -231,9 +234,9 @@ def test_genie_sample(out):
         assert not tables.problems
     want = _errata(sample_id, want)
     got = getattr(tables, kind)
-    if kind == capture.ARP:
+    if kind == ARP:
         got = [r for r in got if r["interface"]]  # genie files ARP entries under their interface: none, not kept
-    if kind == capture.NEIGHBORS:
+    if kind == NEIGHBOR:
         got = [dict(r, neighbor_port=r["neighbor_port"].replace(" ", "").lower()) for r in got]  # see _genie_port
     _check(sample_id, got, want, fields)
 
@@ -255,7 +258,7 @@ def test_multi_device_capture_with_paging_junk_crlf_and_footer():
     ]
     assert [(r["ip"], r["mac"], r["interface"]) for r in tables.arp] == [
         ("10.1.10.1", "00:11:22:33:aa:bb", "Vlan10"), ("10.1.10.23", "00:10:0d:e0:e2:89", "Vlan10")]
-    assert tables.neighbors == [{
+    assert tables.neighbor == [{
         "switch": "core-sw1", "port": "TenGigabitEthernet1/1/1", "neighbor": "acc-sw2.example.com",
         "neighbor_port": "GigabitEthernet0/1", "capabilities": "switch igmp", "platform": "cisco WS-C2960-24TT-L",
         "neighbor_ip": "10.1.1.2", "protocol": "cdp"}]
@@ -266,9 +269,9 @@ def test_multi_device_capture_with_paging_junk_crlf_and_footer():
     ("show mac address-table vlan 10", "mac", "show mac address-table"),
     ("show mac-address", "mac", "show mac-address"),
     ("sh ip arp", "arp", "show ip arp"),
-    ("show cdp nei det", "neighbors", "show cdp neighbors detail"),
-    ("show cdp neighbors Gi1/0/1 detail", "neighbors", "show cdp neighbors detail"),
-    ("sh lldp neighbors detail", "neighbors", "show lldp neighbors detail"),
+    ("show cdp nei det", "neighbor", "show cdp neighbors detail"),
+    ("show cdp neighbors Gi1/0/1 detail", "neighbor", "show cdp neighbors detail"),
+    ("sh lldp neighbors detail", "neighbor", "show lldp neighbors detail"),
     ("dis mac-address", "mac", "display mac-address"),
     ("show ethernet-switching table", "mac", "show ethernet-switching table"),
     ("show ip arp | include Vlan10", "arp", "show ip arp"),
@@ -312,7 +315,7 @@ def test_malformed_and_binary_junk_spoil_only_their_own_section():
     assert [r["switch"] for r in tables.mac] == ["sw1"]
     assert any("unreadable" in p for p in tables.problems)
     assert any("show running-config" in p for p in tables.problems)
-    assert tables.arp == [] and tables.neighbors == []
+    assert tables.arp == [] and tables.neighbor == []
 
 
 def test_binary_file(tmp_path):
@@ -346,25 +349,6 @@ def test_interface_names(name, platform, want):
                                        ("Ethernet1/1", False), ("24", False)])
 def test_is_lag(name, lag):
     assert ifname.is_lag(name) is lag
-
-
-@pytest.mark.parametrize("value, want", [
-    ("0010.0de0.e289", "00:10:0d:e0:e2:89"), ("b8d6-f6ff-7390", "b8:d6:f6:ff:73:90"),
-    ("500000-260000", "50:00:00:26:00:00"), ("BC:AC:0A:CA:CA:30", "bc:ac:0a:ca:ca:30"),
-    ("bc-ac-0a-ca-ca-30", "bc:ac:0a:ca:ca:30"), ("bcac0acaca30", "bc:ac:0a:ca:ca:30"),
-    ("Incomplete", None), ("1.2.3", None), ("", None),
-])
-def test_mac_notations(value, want):
-    assert showparse.normal_mac(value) == want
-
-
-@pytest.mark.parametrize("value, protocol, want", [
-    ("R S I", "cdp", "router switch igmp"), ("Router Switch IGMP Filtering", "cdp", "router switch igmp"),
-    ("B,R", "lldp", "bridge router"), ("BR", "lldp", "bridge router"), ("S", "lldp", "station"),
-    ("bridge, wlan-access-point", "lldp", "bridge wlan-ap"), ("H P M", "cdp", "host phone mac-relay"),
-])
-def test_capabilities(value, protocol, want):
-    assert showparse.normal_capabilities(value, protocol) == want
 
 
 # --- the app's own copy: ntc-templates pruned to the tables acltrace reads (tools/build/prune_ntc_templates.py)

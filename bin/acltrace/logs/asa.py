@@ -8,7 +8,9 @@ are not mistaken for events.
 import re
 from typing import Optional
 
-from .addresses import ip_version, put_address
+from acltrace.addresses import ip_version
+
+from .fields import put_address
 
 _ADDR = r"[^\s/(),]+"
 # "iface:addr/port(note)". The usual "iface:a.b.c.d/port" is read by the regex; anything else

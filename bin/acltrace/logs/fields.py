@@ -1,9 +1,13 @@
-"""The field names acltrace emits for an ACL event (docs/DESIGN.md section 2).
+"""The field names acltrace emits for an ACL event (docs/DESIGN.md section 2), and how an address
+token becomes one (``put_address``).
 
 CIM Network_Traffic names first. A field is absent from a parsed event when the
 message does not carry it; consumers that need a fixed set of columns (the
 search commands, CSV output) use ``FIELDS``, in this order.
 """
+from typing import Optional
+
+from acltrace.addresses import ip_version, is_hostname
 
 FIELDS = (
     "action",           # allowed | blocked (CIM)
@@ -45,3 +49,20 @@ NUMERIC = frozenset((
     "ace", "protocol_version", "src_port", "dest_port", "packets", "icmp_type",
     "icmp_code", "igmp_type", "interval", "missed_packets", "severity", "seq",
 ))
+
+
+_IP_KEY = {"src": "src_ip", "dest": "dest_ip"}
+_HOST_KEY = {"src": "src_host", "dest": "dest_host"}
+
+
+def put_address(ev: dict[str, str], side: str, token: Optional[str]) -> None:
+    """Store ``token`` as ``<side>_ip`` or ``<side>_host``; drop redactions like '***'."""
+    if not token:
+        return
+    version = ip_version(token)
+    if version:
+        ev[_IP_KEY[side]] = token
+        if "protocol_version" not in ev:
+            ev["protocol_version"] = version
+    elif is_hostname(token):
+        ev[_HOST_KEY[side]] = token

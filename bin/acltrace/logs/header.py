@@ -15,7 +15,7 @@ Limits: a host name of 2-5 letters written right after a timestamp with a colon
 import re
 from typing import Optional
 
-from .addresses import ip_version, is_hostname
+from acltrace.addresses import ip_version, is_hostname
 
 # The grammar of header timestamps; tools/generators/gen_search_time_confs.py builds the conf regexes from
 # the same pieces (they are plain regex, the same in Python and PCRE).

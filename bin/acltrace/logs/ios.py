@@ -9,7 +9,9 @@ traffic form; its optional parts are the differences between the mnemonics.
 import re
 from typing import Optional
 
-from .addresses import mac_colon, put_address
+from acltrace.addresses import mac_colon
+
+from .fields import put_address
 
 # Its 15 groups, in order, go to traffic_fields(); parser.py also uses the pattern at the
 # end of a whole-line regex.

@@ -7,7 +7,9 @@ ACL Name: x, ACE Action: Permit, Appl Intf: Vlan10, Hit-count: 600``.
 import re
 from typing import Optional
 
-from .addresses import mac_colon, put_address
+from acltrace.addresses import mac_colon
+
+from .fields import put_address
 
 _KEYS = {"Src Port": "src_port", "Dst Port": "dest_port", "Src Intf": "src_interface",
          "ACL Name": "rule", "ACE Action": "vendor_action", "Hit-count": "packets",

@@ -24,7 +24,7 @@ import html
 import math
 from typing import IO
 
-from acltrace.report.text import LABEL_ORDER, TITLES, _by_place, _count_labels, _place, _place_key, iso
+from acltrace.report.incident_rows import LABEL_ORDER, TITLES, by_place, count_labels, iso, place_key, place_text
 
 COLORS = {"blaster_backscatter": "#c0392b", "backscatter": "#e67e22", "scan": "#2e86c1",
           "spoofed_source": "#8e44ad"}
@@ -40,7 +40,7 @@ MAX_TICKS = 10
 
 def write_html(out: IO[str], incidents: list, patterns: list, summary: dict) -> None:
     """Write the page (``incidents`` and ``patterns`` in report order, times in epoch seconds)."""
-    counts = _count_labels(incidents)
+    counts = count_labels(incidents)
     found = ", ".join(f"{counts[label]} {SHORT.get(label, label)}" for label in _labels(counts)) or "none"
     title = f"acltrace triage: {found}"
     parts = [
@@ -212,7 +212,7 @@ def _timeline_section(incidents: list) -> str:
     width = next((step for step in STEPS if span / step <= MAX_BINS), STEPS[-1])
     start = math.floor(t0 / width) * width
     nbins = int((t1 - start) // width) + 1
-    labels = _labels(_count_labels(incidents))
+    labels = _labels(count_labels(incidents))
     bins = {label: [0.0] * nbins for label in labels}
     for row in incidents:
         for index, events in _spread(row, start, width, nbins).items():
@@ -324,13 +324,13 @@ def _hours_section(incidents: list, patterns: list) -> str:
              f'<thead><tr><th></th>{hours_head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>']
     places = []
     for pattern in patterns:
-        key = _place_key(pattern)
-        rows_here = [row for row in incidents if _place_key(row) == key]
+        key = place_key(pattern)
+        rows_here = [row for row in incidents if place_key(row) == key]
         per_hour = [0.0] * 24
         for (_, hour), value in _hourly(rows_here).items():
             per_hour[hour] += value
         top_here = max(per_hour) or 1.0
-        subject = pattern.get("src_ip", "") if pattern["label"] == "scan" else _place(pattern)
+        subject = pattern.get("src_ip", "") if pattern["label"] == "scan" else place_text(pattern)
         places.append(f'<tr data-label="{_e(pattern["label"])}"><th class="rowhead">{_badge(pattern["label"])} '
                       f'{_e(subject)}<div class="muted">{_e(pattern.get("pattern", ""))}</div></th>'
                       f'{_hour_cells(per_hour, top_here, _color(pattern["label"]))}</tr>')
@@ -350,10 +350,10 @@ def _trace_section(incidents: list) -> str:
                           "with the switches' MAC, ARP and CDP/LLDP tables to trace the source MACs to "
                           "switch ports.</p></section>")
     cards = []
-    for place_rows in _by_place(incidents):
+    for place_rows in by_place(incidents):
         first = place_rows[0]
         trace = first.get("trace") or {}
-        subject = first.get("src_ip", "") if first["label"] == "scan" else _place(first)
+        subject = first.get("src_ip", "") if first["label"] == "scan" else place_text(first)
         body = '<p class="muted">No source MAC logged here: nothing to trace.</p>'
         if trace:
             hops = [hop.strip() for hop in str(trace.get("path") or "").split("->") if hop.strip()]
@@ -368,9 +368,9 @@ def _trace_section(incidents: list) -> str:
 
 def _next_steps_section(incidents: list) -> str:
     steps = []
-    for place_rows in _by_place(incidents):
+    for place_rows in by_place(incidents):
         first = place_rows[0]
-        subject = first.get("src_ip", "") if first["label"] == "scan" else _place(first)
+        subject = first.get("src_ip", "") if first["label"] == "scan" else place_text(first)
         steps.append(f"<li><strong>{_e(TITLES.get(first['label'], first['label']))}, {_e(subject)}</strong>: "
                      f"{_e(first.get('next_steps', ''))}</li>")
     body = f"<ol>{''.join(steps)}</ol>" if steps else "<p>Nothing: no incident was found.</p>"

@@ -1,4 +1,4 @@
-"""Render ``acltrace triage``: incidents and patterns (from ``incidents``) as text, JSON or CSV.
+"""Render ``acltrace triage``: incidents and patterns (from ``incidents``) as text, JSON, CSV or HTML.
 
 Rendering only: the facts, explanations and next steps come from the core (``incidents``).
 Times are written as ISO 8601 UTC strings (``first_seen``) beside their epoch seconds
@@ -9,52 +9,53 @@ Times are written as ISO 8601 UTC strings (``first_seen``) beside their epoch se
   and the hourly-burst patterns;
 - ``json``: ``{"incidents": [...], "patterns": [...], "summary": {...}}``;
 - ``csv``: one row per incident, the columns of ``CSV_COLUMNS``;
-- ``html``: one self-contained page (``report_html``).
+- ``html``: one self-contained page (:mod:`acltrace.report.html`).
 """
 import csv
-import datetime
 import json
 from typing import IO
 
-# The order the report (and the JSON/CSV rows) gives the labels: what needs action first.
-LABEL_ORDER = ("blaster_backscatter", "backscatter", "scan", "spoofed_source")
-TITLES = {"blaster_backscatter": "Blaster backscatter", "backscatter": "Backscatter (answers to spoofed traffic)",
-          "scan": "Scans", "spoofed_source": "Spoofed sources"}
-_TIMES = ("first_seen", "last_seen")
-CSV_COLUMNS = (
-    "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets", "dest_count",
-    "dest_port_count", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen",
-    "first_seen_epoch", "last_seen_epoch", "duration", "hours", "blaster_calendar", "counts_capped",
-    "explanation", "next_steps",
-    "trace_verdict", "trace_switch", "trace_port", "trace_vlan", "trace_path", "trace_reason",
+from acltrace.report.html import write_html
+from acltrace.report.incident_rows import (
+    LABEL_ORDER,
+    TITLES,
+    by_place,
+    count_labels,
+    iso,
+    place_key,
+    place_text,
+    report_order,
 )
+from acltrace.triage.incidents import INCIDENT_COLUMNS
+
+_TIMES = ("first_seen", "last_seen")
+_TRACE_COLUMNS = ("trace_verdict", "trace_switch", "trace_port", "trace_vlan", "trace_path", "trace_reason")
+
+
+def _csv_columns() -> tuple:
+    """The incident's columns with each time's epoch seconds after the times and counts_capped beside the
+    other true/false column, blaster_calendar; then where the trace led."""
+    columns: list = []
+    for column in INCIDENT_COLUMNS:
+        if column == "counts_capped":
+            continue
+        columns.append(column)
+        if column == _TIMES[-1]:
+            columns += [f"{name}_epoch" for name in _TIMES]
+        elif column == "blaster_calendar":
+            columns.append("counts_capped")
+    return (*columns, *_TRACE_COLUMNS)
+
+
+CSV_COLUMNS = _csv_columns()
 
 
 def write(out: IO[str], fmt: str, incidents: list, patterns: list, summary: dict) -> None:
     """Write the triage in ``fmt`` (text, json, csv or html)."""
-    incidents = sorted(incidents, key=_order)
-    patterns = sorted(patterns, key=_order)
-    if fmt == "html":
-        from acltrace.report.html import write_html  # it builds on this module's helpers
-        write_html(out, incidents, patterns, summary)
-        return
-    {"text": write_text, "json": write_json, "csv": write_csv}[fmt](out, incidents, patterns, summary)
-
-
-def _order(row: dict) -> tuple:
-    label = row["label"]
-    rank = LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER)
-    return (rank, row.get("dvc", ""), row.get("src_interface", ""), row.get("src_mac", ""),
-            row.get("src_ip", ""), row["first_seen"])
-
-
-def iso(epoch: float) -> str:
-    """1795602473.949 -> '2026-11-24T10:27:53.949Z' (milliseconds when there are any)."""
-    when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
-    text = when.strftime("%Y-%m-%dT%H:%M:%S")
-    if when.microsecond:
-        text += f".{when.microsecond // 1000:03d}"
-    return text + "Z"
+    incidents = sorted(incidents, key=report_order)
+    patterns = sorted(patterns, key=report_order)
+    writer = {"text": write_text, "json": write_json, "csv": write_csv, "html": write_html}[fmt]
+    writer(out, incidents, patterns, summary)
 
 
 def with_iso_times(row: dict) -> dict:
@@ -72,7 +73,7 @@ def with_iso_times(row: dict) -> dict:
 def write_json(out: IO[str], incidents: list, patterns: list, summary: dict) -> None:
     document = {"incidents": [with_iso_times(row) for row in incidents],
                 "patterns": [with_iso_times(row) for row in patterns],
-                "summary": dict(summary, incidents=_count_labels(incidents))}
+                "summary": dict(summary, incidents=count_labels(incidents))}
     json.dump(document, out, indent=2)
     out.write("\n")
 
@@ -95,13 +96,6 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _count_labels(rows: list) -> dict:
-    counts: dict = {}
-    for row in rows:
-        counts[row["label"]] = counts.get(row["label"], 0) + 1
-    return counts
-
-
 # --- text -----------------------------------------------------------------------------------
 
 def write_text(out: IO[str], incidents: list, patterns: list, summary: dict) -> None:
@@ -117,32 +111,13 @@ def write_text(out: IO[str], incidents: list, patterns: list, summary: dict) -> 
 
 
 def _heading(incidents: list, summary: dict) -> list:
-    counts = _count_labels(incidents)
+    counts = count_labels(incidents)
     found = ", ".join(f"{counts[label]} {label}" for label in LABEL_ORDER if label in counts) or "none"
     lines = [f"acltrace triage of {', '.join(summary['sources'])}",
              f"{summary['acl_events']} ACL events; incidents: {found}."]
     if summary.get("events_without_time"):
         lines.append(f"{summary['events_without_time']} ACL events skipped: their device time cannot be read.")
     return lines + [""]
-
-
-def _place(row: dict) -> str:
-    """Where the packets enter: 'gw-rtr1 FastEthernet0/1, MAC 00:0d:56:aa:1b:2c'."""
-    where = " ".join(part for part in (row.get("dvc"), row.get("src_interface")) if part) or "an unknown device"
-    return f"{where}, MAC {row['src_mac']}" if row.get("src_mac") else where
-
-
-def _place_key(row: dict) -> tuple:
-    return tuple(row.get(k, "") for k in ("label", "dvc", "src_interface", "src_mac")) + (
-        row.get("src_ip", "") if row["label"] == "scan" else "",)
-
-
-def _by_place(rows: list) -> list:
-    """The rows of each place, in label order, the busiest place first."""
-    places: dict = {}
-    for row in rows:
-        places.setdefault(_place_key(row), []).append(row)
-    return sorted(places.values(), key=lambda group: (_order(group[0])[0], -sum(r["events"] for r in group)))
 
 
 def _span(row: dict) -> str:
@@ -161,9 +136,9 @@ def _blaster_section(rows: list, patterns: list) -> list:
     lines = [f"== {TITLES['blaster_backscatter']} =="]
     if not rows:
         return lines + ["No Blaster backscatter (RSTs from 127.0.0.1:80 to ports 1000-1999) was found.", ""]
-    shapes = {_place_key(p): p["pattern"] for p in patterns}
-    for place_rows in _by_place(rows):
-        lines += _blaster_place(place_rows, shapes.get(_place_key(place_rows[0]), ""))
+    shapes = {place_key(p): p["pattern"] for p in patterns}
+    for place_rows in by_place(rows):
+        lines += _blaster_place(place_rows, shapes.get(place_key(place_rows[0]), ""))
     return lines
 
 
@@ -178,7 +153,7 @@ def _blaster_place(rows: list, shape: str) -> list:
         behind += f", plugged into {trace['switch']} {trace['port']}"
     elif trace.get("verdict") == "router_hop":
         behind += ", a router hop: the host is beyond that router"
-    lines = [f"{_place(first)}: {events} events in {len(rows)} incident(s)",
+    lines = [f"{place_text(first)}: {events} events in {len(rows)} incident(s)",
              f"  The infected host is most likely inside {net}, {behind}.",
              f"  What it means{' (first incident)' if len(rows) > 1 else ''}: {first['explanation']}"]
     if shape:
@@ -202,9 +177,9 @@ def _trace_lines(row: dict) -> list:
 def _next_steps(rows: list) -> list:
     lines = ["== What to do next =="]
     steps = []
-    for place_rows in _by_place(rows):
+    for place_rows in by_place(rows):
         first = place_rows[0]
-        subject = first["src_ip"] if first["label"] == "scan" else _place(first)
+        subject = first["src_ip"] if first["label"] == "scan" else place_text(first)
         steps.append(f"{len(steps) + 1}. {TITLES.get(first['label'], first['label'])}, {subject}: "
                      f"{first['next_steps']}")
     return lines + (steps or ["Nothing: no incident was found."]) + [""]
@@ -215,7 +190,7 @@ def _section(label: str, rows: list) -> list:
     if not rows:
         return lines + ["None.", ""]
     for row in rows:
-        subject = f"{row['src_ip']} seen on {row.get('dvc', '')}" if label == "scan" else _place(row)
+        subject = f"{row['src_ip']} seen on {row.get('dvc', '')}" if label == "scan" else place_text(row)
         lines += [f"{subject}: {_span(row)}, {row['events']} events", f"  {row['explanation']}"]
         lines += _trace_lines(row)
     return lines + [""]
@@ -226,6 +201,6 @@ def _patterns_section(patterns: list) -> list:
     if not patterns:
         return lines + ["None.", ""]
     for row in patterns:
-        subject = row["src_ip"] if row["label"] == "scan" else _place(row)
+        subject = row["src_ip"] if row["label"] == "scan" else place_text(row)
         lines.append(f"{row['label']} {subject}: {row['pattern']}")
     return lines

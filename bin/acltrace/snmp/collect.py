@@ -29,7 +29,10 @@ from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
 from acltrace.snmp import mib
 from acltrace.snmp.walk import Agent, Credentials, SnmpError
+from acltrace.tables.rows import ARP, MAC, NEIGHBOR
 
+# The tables a poll can read, as --tables and inputs.conf's tables= name them (the neighbour table as its
+# lookup, acltrace_neighbors); READERS gives the kind of row each is.
 TABLES = ("mac", "arp", "neighbors")
 DEFAULT_PORT = 161
 
@@ -102,7 +105,8 @@ async def poll(engine: SnmpEngine, device: Device, tables=TABLES, timeout: float
         ifnames = mib.interface_names(await agent.columns(mib.IF_NAME, mib.IF_DESCR))
         for table in TABLES:
             if table in tables:
-                rows += [dict(kind=kind, **row) for kind, row in await READERS[table](agent, ifnames, name)]
+                kind, read = READERS[table]
+                rows += [dict(kind=kind, **row) for row in await read(agent, ifnames, name)]
         if agent.cut:
             status, error = "partial", agent.cut
     except (SnmpError, ValueError) as failure:
@@ -126,20 +130,20 @@ async def mac_rows(agent: Agent, ifnames: dict, switch: str) -> list:
             in_vlan = agent.in_vlan(vlan)
             found = await in_vlan.columns(mib.BASE_PORT_IFINDEX, mib.FDB_PORT, mib.FDB_STATUS)
             rows += mib.bridge_macs(found, ifnames, switch, str(vlan))
-        return [("mac", row) for row in rows]
+        return rows
     found = await agent.columns(mib.QFDB_PORT, mib.QFDB_STATUS)
     if found[mib.QFDB_PORT]:
         found.update(await agent.columns(mib.BASE_PORT_IFINDEX, mib.VLAN_FDB_ID))
-        return [("mac", row) for row in mib.qbridge_macs(found, ifnames, switch)]
+        return mib.qbridge_macs(found, ifnames, switch)
     found = await agent.columns(mib.BASE_PORT_IFINDEX, mib.FDB_PORT, mib.FDB_STATUS)
-    return [("mac", row) for row in mib.bridge_macs(found, ifnames, switch)]
+    return mib.bridge_macs(found, ifnames, switch)
 
 
 async def arp_rows(agent: Agent, ifnames: dict, device: str) -> list:
     found = await agent.columns(mib.PHYS_ADDR, mib.PHYS_TYPE)
     if not found[mib.PHYS_ADDR]:
         found = await agent.columns(mib.MEDIA_PHYS, mib.MEDIA_TYPE)
-    return [("arp", row) for row in mib.arp_entries(found, ifnames, device)]
+    return mib.arp_entries(found, ifnames, device)
 
 
 async def neighbor_rows(agent: Agent, ifnames: dict, switch: str) -> list:
@@ -150,11 +154,10 @@ async def neighbor_rows(agent: Agent, ifnames: dict, switch: str) -> list:
     if lldp[mib.LLDP_PORT]:
         lldp.update(await agent.columns(mib.LLDP_LOC_ID_TYPE, mib.LLDP_LOC_ID, mib.LLDP_LOC_DESC))
         lldp.update(await agent.columns(mib.LLDP_MAN_ADDR_IF))
-    rows = mib.cdp_neighbors(cdp, ifnames, switch) + mib.lldp_neighbors(lldp, ifnames, switch)
-    return [("neighbor", row) for row in rows]
+    return mib.cdp_neighbors(cdp, ifnames, switch) + mib.lldp_neighbors(lldp, ifnames, switch)
 
 
-READERS = {"mac": mac_rows, "arp": arp_rows, "neighbors": neighbor_rows}
+READERS = {"mac": (MAC, mac_rows), "arp": (ARP, arp_rows), "neighbors": (NEIGHBOR, neighbor_rows)}
 
 
 def status_line(status: dict) -> str:

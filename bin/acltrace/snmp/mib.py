@@ -2,13 +2,16 @@
 
 Pure functions: each takes ``{column: {index: value}}`` plus the device's interface names
 (``{ifIndex: name}``) and returns rows without ``kind``/``time``/``source``, which the collector adds.
-Interface names are canonical (``acltrace.tables.ifnames``); MACs lowercase colon form.
+Interface names are canonical (``acltrace.tables.ifnames``), MACs written as ``acltrace.addresses`` says,
+capabilities as ``acltrace.tables.capabilities`` says.
 """
 import ipaddress
 from typing import Optional
 
+from acltrace.addresses import mac_from_octets
+from acltrace.tables.capabilities import bitmap_words
 from acltrace.tables.ifnames import canonical
-from acltrace.tables.show import neighbor_name, neighbor_port, normal_capabilities
+from acltrace.tables.rows import neighbor_name, neighbor_port
 
 # The columns each table is read by (dotted OIDs).
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
@@ -33,11 +36,6 @@ CISCO_RESERVED_VLANS = range(1002, 1006)                  # FDDI/Token Ring defa
 FDB_TYPES = {1: "other", 3: "dynamic", 5: "static"}
 # ipNetToMediaType / ipNetToPhysicalType: invalid(2) is not an entry.
 ARP_TYPES = {1: "other", 3: "dynamic", 4: "static", 5: "local"}
-# Capability bitmaps (first bit = most significant bit of the first octet) as the letters of
-# `show cdp/lldp neighbors`, which showparse.normal_capabilities turns into our words.
-CDP_CAP_LETTERS = {0x01: "R", 0x02: "T", 0x04: "B", 0x08: "S", 0x10: "H", 0x20: "I", 0x40: "r", 0x80: "P",
-                   0x100: "D", 0x200: "C", 0x400: "M"}
-LLDP_CAP_LETTERS = "OPBWRTCS"        # other, repeater, bridge, WLAN AP, router, telephone, DOCSIS, station
 LLDP_MAC, LLDP_IFNAME, LLDP_LOCAL = 3, 5, 7         # LldpPortIdSubtype values we read
 LLDP_CHASSIS_MAC = 4                                 # LldpChassisIdSubtype macAddress
 
@@ -47,13 +45,6 @@ def text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace").replace("\x00", "").strip()
     return "" if value is None else str(value).strip()
-
-
-def mac_text(octets: object) -> Optional[str]:
-    """'aa:bb:cc:dd:ee:ff' from 6 octets (a MacAddress or an index), None otherwise."""
-    if isinstance(octets, (bytes, tuple)) and len(octets) == 6:
-        return ":".join(f"{octet:02x}" for octet in octets)
-    return None
 
 
 def interface_names(tables: dict) -> dict:
@@ -101,7 +92,7 @@ def _bridge_ports(tables: dict, ifnames: dict) -> dict:
 
 
 def _mac_row(index: tuple, bridge_port: int, status: int, ports: dict, switch: str, vlan: str) -> Optional[dict]:
-    mac, kind, port = mac_text(index), FDB_TYPES.get(status), ports.get(bridge_port)
+    mac, kind, port = mac_from_octets(index), FDB_TYPES.get(status), ports.get(bridge_port)
     if mac is None or kind is None or port is None:     # not a station, or on no known interface (CPU)
         return None
     return {"mac": mac, "switch": switch, "port": port, "vlan": vlan, "type": kind}
@@ -125,7 +116,7 @@ def arp_entries(tables: dict, ifnames: dict, device: str) -> list:
 
 
 def _arp_row(address: bytes, phys: object, kind: int, ifindex: int, ifnames: dict, device: str) -> Optional[dict]:
-    mac = mac_text(phys)
+    mac = mac_from_octets(phys)
     if mac is None or ARP_TYPES.get(kind) is None:
         return None
     return {"ip": str(ipaddress.ip_address(address)), "mac": mac, "device": device,
@@ -144,17 +135,12 @@ def cdp_neighbors(tables: dict, ifnames: dict, switch: str) -> list:
         rows.append({
             "switch": switch, "port": port, "neighbor": name,
             "neighbor_port": canonical(text(tables.get(CDP_PORT, {}).get(index))),
-            "capabilities": normal_capabilities(_cdp_letters(tables.get(CDP_CAPS, {}).get(index)), "cdp"),
+            "capabilities": bitmap_words(tables.get(CDP_CAPS, {}).get(index), "cdp"),
             "platform": text(tables.get(CDP_PLATFORM, {}).get(index)),
             "neighbor_ip": str(ipaddress.ip_address(address)) if is_ip else "",
             "protocol": "cdp",
         })
     return rows
-
-
-def _cdp_letters(bitmap: object) -> str:
-    bits = int.from_bytes(bitmap, "big") if isinstance(bitmap, bytes) else 0
-    return " ".join(letter for bit, letter in CDP_CAP_LETTERS.items() if bits & bit)
 
 
 def lldp_neighbors(tables: dict, ifnames: dict, switch: str) -> list:
@@ -171,16 +157,16 @@ def lldp_neighbors(tables: dict, ifnames: dict, switch: str) -> list:
         if not name:
             chassis = tables.get(LLDP_CHASSIS, {}).get(index)
             is_mac = tables.get(LLDP_CHASSIS_TYPE, {}).get(index) == LLDP_CHASSIS_MAC
-            name = (mac_text(chassis) if is_mac else None) or text(chassis)
+            name = (mac_from_octets(chassis) if is_mac else None) or text(chassis)
         if not port or not name:
             continue
         is_mac = tables.get(LLDP_PORT_TYPE, {}).get(index) == LLDP_MAC
-        their_port = (mac_text(port_id) if is_mac else None) or text(port_id)
+        their_port = (mac_from_octets(port_id) if is_mac else None) or text(port_id)
         descr = text(tables.get(LLDP_SYS_DESC, {}).get(index)).splitlines()
         rows.append({
             "switch": switch, "port": port, "neighbor": name,
             "neighbor_port": canonical(neighbor_port(their_port, text(tables.get(LLDP_PORT_DESC, {}).get(index)))),
-            "capabilities": normal_capabilities(_lldp_letters(tables.get(LLDP_CAPS, {}).get(index)), "lldp"),
+            "capabilities": bitmap_words(tables.get(LLDP_CAPS, {}).get(index), "lldp"),
             "platform": descr[0].strip() if descr else "",
             "neighbor_ip": addresses.get(index, ""),
             "protocol": "lldp",
@@ -198,9 +184,3 @@ def _lldp_local_port(tables: dict, ifnames: dict, number: int) -> str:
         return canonical(port_id)
     descr = text(tables.get(LLDP_LOC_DESC, {}).get(index))
     return canonical(descr) if descr else ifnames.get(number, "")
-
-
-def _lldp_letters(bitmap: object) -> str:
-    octets = bitmap if isinstance(bitmap, bytes) else b""
-    return " ".join(letter for bit, letter in enumerate(LLDP_CAP_LETTERS)
-                    if bit // 8 < len(octets) and octets[bit // 8] & (0x80 >> bit % 8))

@@ -9,14 +9,14 @@ are removed.
 Text with no prompt at all is one section whose device and command are unknown.
 
 Commands may be abbreviated as the device allows (``sh mac add``, ``show cdp nei det``);
-:func:`recognise` maps them to a table kind (``mac``, ``arp``, ``neighbors``) and to the
+:func:`recognise` maps them to a table kind (``mac``, ``arp``, ``neighbor``) and to the
 command string ntc-templates' index is matched against.
 """
 import re
 import textwrap
 from typing import NamedTuple, Optional
 
-MAC, ARP, NEIGHBORS = "mac", "arp", "neighbors"
+from acltrace.tables.rows import ARP, MAC, NEIGHBOR
 
 # Every command a table can come from, most specific first where abbreviations tie.
 COMMANDS = (
@@ -37,24 +37,24 @@ COMMANDS = (
     ("display arp brief", ARP),
     ("display arp all", ARP),
     ("display arp", ARP),
-    ("show cdp neighbors detail", NEIGHBORS),
-    ("show cdp neighbors", NEIGHBORS),
-    ("show lldp neighbors detail", NEIGHBORS),
-    ("show lldp neighbors-info detail", NEIGHBORS),
-    ("show lldp neighbor-info detail", NEIGHBORS),
-    ("show lldp neighbors", NEIGHBORS),
-    ("show lldp info remote-device", NEIGHBORS),
-    ("show lldp remote-system", NEIGHBORS),
-    ("display lldp neighbor-information verbose", NEIGHBORS),
-    ("display lldp neighbor-information list", NEIGHBORS),
-    ("display lldp neighbor", NEIGHBORS),
+    ("show cdp neighbors detail", NEIGHBOR),
+    ("show cdp neighbors", NEIGHBOR),
+    ("show lldp neighbors detail", NEIGHBOR),
+    ("show lldp neighbors-info detail", NEIGHBOR),
+    ("show lldp neighbor-info detail", NEIGHBOR),
+    ("show lldp neighbors", NEIGHBOR),
+    ("show lldp info remote-device", NEIGHBOR),
+    ("show lldp remote-system", NEIGHBOR),
+    ("display lldp neighbor-information verbose", NEIGHBOR),
+    ("display lldp neighbor-information list", NEIGHBOR),
+    ("display lldp neighbor", NEIGHBOR),
 )
 _COMMAND_WORDS = tuple((tuple(cmd.split()), cmd, kind) for cmd, kind in COMMANDS)
 _DETAIL = "detail"
 
 
 class Command(NamedTuple):
-    kind: str      # mac, arp or neighbors
+    kind: str      # mac, arp or neighbor
     name: str      # the full command, e.g. "show mac address-table"
     lookup: str    # the full command and its arguments, for ntc-templates' index
 

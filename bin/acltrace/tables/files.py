@@ -1,7 +1,7 @@
 """Device tables from files, for the offline trace: terminal captures or JSON lines rows.
 
 A devices file is either what an admin saved from a terminal (``show mac address-table``, ``show ip
-arp``, ``show cdp neighbors detail``... after their prompts; read by ``showparse``) or JSON lines in
+arp``, ``show cdp neighbors detail``... after their prompts; read by :mod:`acltrace.tables.show`) or JSON lines in
 the schema of the ``acltrace:mac``, ``acltrace:arp`` and ``acltrace:neighbor`` sourcetypes, one row
 per line with its ``kind`` (``mac``, ``arp`` or ``neighbor``), as ``acltrace collect`` writes them:
 
@@ -15,10 +15,9 @@ import json
 from collections.abc import Iterable
 from typing import Optional
 
+from acltrace.tables.rows import KINDS
 from acltrace.tables.show import Tables, parse_capture
 from acltrace.trace.topology import Topology
-
-KINDS = {"mac": "mac", "arp": "arp", "neighbor": "neighbors", "neighbors": "neighbors"}
 
 
 def read_rows(text: str, where: str = "") -> Tables:
@@ -32,8 +31,8 @@ def read_rows(text: str, where: str = "") -> Tables:
         except ValueError as error:
             tables.problems.append(f"{where}line {number}: not JSON ({error.msg})")
             continue
-        table = KINDS.get(row.get("kind")) if isinstance(row, dict) else None
-        if table is None:
+        kind = row.get("kind") if isinstance(row, dict) else None
+        if kind not in KINDS:
             tables.problems.append(f"{where}line {number}: not a row with a kind of mac, arp or neighbor")
             continue
         row = {k: v for k, v in row.items() if k != "kind"}
@@ -41,7 +40,7 @@ def read_rows(text: str, where: str = "") -> Tables:
             seen = row.pop("time")
             row.setdefault("first_seen", seen)
             row.setdefault("last_seen", seen)
-        getattr(tables, table).append(row)
+        getattr(tables, kind).append(row)
     return tables
 
 
@@ -66,4 +65,4 @@ def load(paths: Iterable[str], platform: Optional[str] = None) -> Tables:
 
 def topology(tables: Tables) -> Topology:
     """The trace's index of ``tables``."""
-    return Topology(tables.mac, tables.neighbors, tables.arp)
+    return Topology(tables.mac, tables.neighbor, tables.arp)

@@ -1,5 +1,8 @@
-"""Values in the MAC trace's rows: MACs, device names, times, neighbour roles, OUI vendors.
+"""The device tables' rows: their kinds and the values in them (text, times, device names, neighbours).
 
+A row is a dict of one kind, ``mac``, ``arp`` or ``neighbor`` (their columns: :mod:`acltrace.tables.show`):
+a JSON row's ``kind``, the ``acltrace:<kind>`` sourcetype, one ``Tables`` list each. MACs are written as
+:mod:`acltrace.addresses` says, capabilities as :mod:`acltrace.tables.capabilities` says.
 Rows come from CSV lookups as much as from code, so every value may be a string and "" means missing.
 """
 import math
@@ -7,28 +10,14 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from netaddr import EUI, OUI, NotRegisteredError, mac_unix_expanded
+from acltrace.addresses import ip_version, mac_colon
 
-from acltrace.logs.addresses import ip_version
+MAC, ARP, NEIGHBOR = "mac", "arp", "neighbor"
+KINDS = (MAC, ARP, NEIGHBOR)
 
-_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
-_SERIAL = re.compile(r"\s*\([^)]*\)\Z")     # NX-OS CDP names: sw1(FOC123)
-
-# Capability letters differ between CDP and LLDP (S: switch or station; T: trans-bridge or telephone).
-_CDP_LETTERS = {"r": "router", "s": "switch", "b": "switch", "t": "switch", "h": "host", "p": "host"}
-_LLDP_LETTERS = {"r": "router", "b": "switch", "t": "host", "s": "host", "w": "host"}
-_WORDS = {
-    "router": "router", "bridge": "switch", "switch": "switch", "trans-bridge": "switch",
-    "source-route-bridge": "switch", "telephone": "host", "phone": "host", "station": "host",
-    "host": "host", "wlan": "host", "wlan-ap": "host",
-}
-
-# Vendors whose OUIs are (nearly) all routers and firewalls. Cisco, HPE and Huawei also make switches,
-# phones and hosts, so their OUIs say nothing; even these vendors' MACs are weak evidence of a router.
-ROUTER_VENDORS = (
-    "fortinet", "palo alto networks", "check point software", "sonicwall", "watchguard technologies",
-    "juniper networks", "routerboard.com", "barracuda networks",
-)
+_ANY_SUFFIX = re.compile(r"\s*\([^)]*\)\Z")          # 'acc-sw1 (FOC123)', 'sw1(anything)'
+_NXOS_SERIAL = re.compile(r"\([A-Za-z0-9]{6,}\)\Z")  # NX-OS CDP names: 'sw1(FOC123X)'
+_LOOKS_LIKE_PORT = re.compile(r"[A-Za-z][A-Za-z-]*\s?\d")
 
 
 def text(row: dict, key: str) -> str:
@@ -37,33 +26,10 @@ def text(row: dict, key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def normal_mac(value: object) -> Optional[str]:
-    """'aa:bb:cc:dd:ee:ff' from any common spelling (Cisco dotted, dashes, HP's '500000-260000', colons,
-    bare hex), None when it is not a MAC. The one MAC normaliser of device tables and lookups."""
-    if value is None:
-        return None
-    s = str(value).strip().lower()
-    return s if _MAC.match(s) else _spelled_mac(s)
-
-
-_MAC_FORMS = re.compile(
-    r"[0-9a-f]{4}([.-])[0-9a-f]{4}\1[0-9a-f]{4}|[0-9a-f]{6}[-:][0-9a-f]{6}|[0-9a-f]{12}"
-    r"|[0-9a-f]{1,2}([:-])[0-9a-f]{1,2}(?:\2[0-9a-f]{1,2}){4}")
-
-
-@lru_cache(maxsize=131072)
-def _spelled_mac(value: str) -> Optional[str]:
-    """netaddr's reading of a lower-case MAC spelling ``_MAC_FORMS`` accepts."""
-    if not _MAC_FORMS.fullmatch(value):
-        return None
-    try:
-        return str(EUI(value, dialect=mac_unix_expanded))
-    except (ValueError, TypeError, ArithmeticError):
-        return None
-
-
-def epoch(value: object) -> Optional[float]:
-    """Epoch seconds (an int when whole) from a number or numeric string; None when missing or unreadable."""
+def row_time(value: object) -> Optional[float]:
+    """A row's time (``first_seen``, ``last_seen``, a poll's ``time``) or an event's, as epoch seconds
+    from a number or numeric text: an int when whole, so it is written back as the table had it;
+    None when missing, unreadable, negative or not finite."""
     if value is None or value == "":
         return None
     try:
@@ -77,40 +43,24 @@ def epoch(value: object) -> Optional[float]:
 
 @lru_cache(maxsize=65536)
 def display_name(name: str) -> str:
-    """A device name without its domain or parenthesised serial: 'acc-sw1(FOC1)' -> 'acc-sw1'."""
-    s = _SERIAL.sub("", name.strip())
+    """A device name without its domain or parenthesised suffix: 'acc-sw1(FOC1)' -> 'acc-sw1'."""
+    s = _ANY_SUFFIX.sub("", name.strip())
     return s if ip_version(s) else s.split(".", 1)[0]
 
 
 def name_key(name: str) -> str:
-    """Match device names loosely: no domain, no serial, any case."""
+    """Match device names loosely: no domain, no suffix, any case."""
     return display_name(name).lower()
 
 
-def roles(capabilities: str, protocol: str = "") -> frozenset:
-    """{'router', 'switch', 'host'} named by CDP letters, LLDP letters or words, any case."""
-    letters = _LLDP_LETTERS if "lldp" in protocol.lower() else _CDP_LETTERS
-    found = set()
-    for token in re.split(r"[\s,;/]+", capabilities.lower()):
-        role = letters.get(token) if len(token) == 1 else _WORDS.get(token)
-        if role:
-            found.add(role)
-    return frozenset(found)
+def neighbor_name(value: str) -> str:
+    """A neighbour's name as the device gave it, without an NX-OS ``(serial)`` suffix."""
+    return _NXOS_SERIAL.sub("", value.strip())
 
 
-@lru_cache(maxsize=4096)
-def mac_vendor(mac: str) -> str:
-    """The IEEE registrant of the MAC's OUI (netaddr's bundled registry); "" when unregistered."""
-    m = normal_mac(mac)
-    if not m:
-        return ""
-    try:
-        return OUI(int(m[:8].replace(":", ""), 16)).registration(0).org
-    except NotRegisteredError:
-        return ""
-
-
-def router_vendor(vendor: str) -> bool:
-    """The vendor is one of ROUTER_VENDORS."""
-    v = vendor.lower()
-    return any(name in v for name in ROUTER_VENDORS)
+def neighbor_port(port_id: str, description: str = "") -> str:
+    """The neighbour's port: its LLDP port id when that names an interface, else the port description."""
+    port_id, description = port_id.strip(), description.strip()
+    if port_id and (not description or (_LOOKS_LIKE_PORT.match(port_id) and mac_colon(port_id) is None)):
+        return port_id
+    return description or port_id

@@ -6,18 +6,14 @@ template for each section's (platform, command) and maps the template's records 
 * mac: ``{"mac", "switch", "port", "vlan", "type"}``, one row per port; entries whose "port" is
   the switch itself (CPU, Router, Switch, Drop, NX-OS ``sup-eth1(R)``, ``...(R)``, ``sup-eth1(R) (Lo0)``) are left out.
 * arp: ``{"ip", "mac", "device", "interface", "age"}``; incomplete entries are left out.
-* neighbors: ``{"switch", "port", "neighbor", "neighbor_port", "capabilities", "platform",
+* neighbor: ``{"switch", "port", "neighbor", "neighbor_port", "capabilities", "platform",
   "neighbor_ip", "protocol"}``, protocol ``cdp`` or ``lldp``; an NX-OS serial suffix
   (``SW1(FOC123X)``) is removed from the neighbour's name.
 
-MACs are written ``aa:bb:cc:dd:ee:ff`` (netaddr reads every notation the devices use), interface names
-are canonical (:mod:`acltrace.tables.ifnames`), values are strings ("" when the table has none).
-
-``capabilities`` is a space-separated list of lower-case words, the same for CDP and LLDP whether the
-device printed letters or words (CDP's ``S`` is a switch, LLDP's ``S`` a station): ``router``,
-``bridge`` (LLDP Bridge, CDP Trans-Bridge and Source-Route-Bridge), ``switch``, ``host``, ``phone``,
-``igmp``, ``repeater``, ``station``, ``wlan-ap``, ``docsis``, ``remote``, ``cvta``, ``mac-relay``,
-``stp-dispute``, ``other``; a word we do not know is kept in lower case.
+MACs are written ``aa:bb:cc:dd:ee:ff`` (:mod:`acltrace.addresses`), interface names are canonical
+(:mod:`acltrace.tables.ifnames`), ``capabilities`` our words (:mod:`acltrace.tables.capabilities`),
+the same for CDP and LLDP whether the device printed letters or words; values are strings ("" when
+the table has none).
 
 The platform is the caller's override, else the one whose template reads the section's first lines
 best: a platform whose tell is in the output (XR's ``Gi0/0/0/0``, NX-OS's ``Eth1/1``, EOS's ``Et1``)
@@ -31,16 +27,17 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import Optional
 
 import textfsm
 from textfsm import clitable
 
+from acltrace.addresses import mac_colon
 from acltrace.tables import captures as capture
-from acltrace.tables.captures import ARP, MAC
+from acltrace.tables.capabilities import capability_words
 from acltrace.tables.ifnames import canonical
-from acltrace.tables.rows import normal_mac
+from acltrace.tables.rows import ARP, MAC, NEIGHBOR, neighbor_name, neighbor_port
 
 # Tried in this order when the platform is not known; ties go to the earlier one.
 PLATFORMS = (
@@ -54,96 +51,26 @@ _TRIAL_LINES = 80
 
 @dataclass
 class Tables:
-    """Rows read from device outputs, and what could not be read."""
+    """Rows read from device outputs or JSON rows, a list per kind (``acltrace.tables.rows.KINDS``), and what
+    could not be read."""
 
     mac: list = field(default_factory=list)
     arp: list = field(default_factory=list)
-    neighbors: list = field(default_factory=list)
+    neighbor: list = field(default_factory=list)
     problems: list = field(default_factory=list)
 
     def extend(self, other: "Tables") -> None:
         self.mac.extend(other.mac)
         self.arp.extend(other.arp)
-        self.neighbors.extend(other.neighbors)
+        self.neighbor.extend(other.neighbor)
         self.problems.extend(other.problems)
 
 
-# --- values -------------------------------------------------------------------------------------
+# --- records -> rows ------------------------------------------------------------------------------
 
-_CAP_PHRASES = re.compile(
-    r"wlan[ -]?access[ -]?point|wlan ap|docsis cable device|two-port mac relay|igmp filtering"
-    r"|source[ -]route[ -]bridge|trans[ -]bridge|station only|supports-stp-dispute|none enabled",
-    re.IGNORECASE,
-)
-_CAP_WORDS = {
-    "router": "router", "bridge": "bridge", "mac_bridge": "bridge", "switch": "switch", "host": "host",
-    "phone": "phone", "telephone": "phone", "igmp": "igmp", "repeater": "repeater", "station": "station",
-    "wlan": "wlan-ap", "wlanaccesspoint": "wlan-ap", "wlan-ap": "wlan-ap", "docsis": "docsis",
-    "remote": "remote", "cvta": "cvta", "mac-relay": "mac-relay", "stp-dispute": "stp-dispute",
-    "other": "other", "none": "",
-}
-_CAP_PHRASE_WORD = {
-    "igmp filtering": "igmp", "two-port mac relay": "mac-relay", "docsis cable device": "docsis",
-    "station only": "station", "supports-stp-dispute": "stp-dispute", "none enabled": "",
-}
-_CDP_LETTERS = {
-    "R": "router", "T": "bridge", "B": "bridge", "S": "switch", "H": "host", "I": "igmp", "r": "repeater",
-    "P": "phone", "D": "remote", "C": "cvta", "M": "mac-relay", "s": "stp-dispute",
-}
-_LLDP_LETTERS = {
-    "R": "router", "B": "bridge", "T": "phone", "C": "docsis", "W": "wlan-ap", "P": "repeater",
-    "S": "station", "O": "other",
-}
-
-
-def _phrase(m: "re.Match") -> str:
-    text = m.group(0).lower()
-    if text in _CAP_PHRASE_WORD:
-        return _CAP_PHRASE_WORD[text]
-    return "wlan-ap" if text.startswith("wlan") else "bridge"
-
-
-@lru_cache(maxsize=4096)
-def normal_capabilities(value: str, protocol: str) -> str:
-    """CDP/LLDP capabilities (letters or words, any separators) as our space-separated words."""
-    letters = _CDP_LETTERS if protocol == "cdp" else _LLDP_LETTERS
-    words: list = []
-    for token in re.split(r"[\s,;]+", _CAP_PHRASES.sub(_phrase, value).strip()):
-        if not token:
-            continue
-        word = _CAP_WORDS.get(token.lower())
-        if word is None:
-            if all(ch in letters for ch in token):
-                for ch in token:
-                    if letters[ch] not in words:
-                        words.append(letters[ch])
-                continue
-            word = token.lower()
-        if word and word not in words:
-            words.append(word)
-    return " ".join(words)
-
-
-_SERIAL = re.compile(r"\([A-Za-z0-9]{6,}\)\Z")
 # The switch itself, not a port; NX-OS adds a routed MAC's interface: "sup-eth1(R) (Lo0)", "Drop (Eth1/3.280)"
 _NOT_A_PORT = re.compile(r"(?:cpu|router|switch|drop|self|sup-eth\d*|.*\(r\))(?:\s*\(\S+\))?\Z", re.IGNORECASE)
-_LOOKS_LIKE_PORT = re.compile(r"[A-Za-z][A-Za-z-]*\s?\d")
 
-
-def neighbor_name(value: str) -> str:
-    """A neighbour's name as the device gave it, without an NX-OS ``(serial)`` suffix."""
-    return _SERIAL.sub("", value.strip())
-
-
-def neighbor_port(port_id: str, description: str = "") -> str:
-    """The neighbour's port: its LLDP port id when that names an interface, else the port description."""
-    port_id, description = port_id.strip(), description.strip()
-    if port_id and (not description or (_LOOKS_LIKE_PORT.match(port_id) and normal_mac(port_id) is None)):
-        return port_id
-    return description or port_id
-
-
-# --- records -> rows ------------------------------------------------------------------------------
 
 def _text(value) -> str:
     """A template value as text: a List value is a cell wrapped over lines, so its parts are joined."""
@@ -167,7 +94,7 @@ _MAC_PORT_KEYS = ("destination_port", "ports", "port", "logical_interface", "int
 def mac_rows(records: list, switch: str, platform: str) -> list:
     rows = []
     for rec in records:
-        mac = normal_mac(_first(rec, ("destination_address", "mac_address", "mac")))
+        mac = mac_colon(_first(rec, ("destination_address", "mac_address", "mac")))
         if mac is None:
             continue
         ports = next((rec[key] for key in _MAC_PORT_KEYS if rec.get(key)), "")
@@ -184,7 +111,7 @@ def mac_rows(records: list, switch: str, platform: str) -> list:
 def arp_rows(records: list, device: str, platform: str) -> list:
     rows = []
     for rec in records:
-        mac = normal_mac(_first(rec, ("mac_address", "hardware_address", "mac")))
+        mac = mac_colon(_first(rec, ("mac_address", "hardware_address", "mac")))
         ip = _first(rec, ("ip_address", "address", "destination"))
         if mac is None or not ip:
             continue
@@ -216,7 +143,7 @@ def neighbor_rows(records: list, switch: str, platform: str, protocol: str) -> l
         caps = _first(rec, ("capabilities", "capabilities_enabled", "system_capabilities_enabled"))
         rows.append({
             "switch": switch, "port": canonical(port, platform), "neighbor": name,
-            "neighbor_port": canonical(their_port, platform), "capabilities": normal_capabilities(caps, protocol),
+            "neighbor_port": canonical(their_port, platform), "capabilities": capability_words(caps, protocol),
             "platform": _text(rec.get("platform", "")).strip(),
             "neighbor_ip": _first(rec, ("mgmt_address", "management_ip", "mgmt_ip", "interface_ip")),
             "protocol": protocol,
@@ -296,7 +223,7 @@ _TELLS = {
 
 def _score(kind: str, plat: str, rows: list, text: str) -> tuple:
     """How well a template read a section: its platform's tell, then plausible rows, then fields filled."""
-    if kind == capture.NEIGHBORS:  # a port has a digit; a name has no run of blanks (column misread)
+    if kind == NEIGHBOR:  # a port has a digit; a name has no run of blanks (column misread)
         rows = [r for r in rows if re.search(r"\d", r["port"]) and "  " not in r["neighbor"]]
     tell = plat in _TELLS and bool(rows) and bool(_TELLS[plat].search(text))
     return tell, len(rows), sum(1 for r in rows for v in r.values() if v)

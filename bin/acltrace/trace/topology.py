@@ -23,17 +23,11 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
+from acltrace.addresses import mac_colon
+from acltrace.tables.capabilities import roles
 from acltrace.tables.ifnames import is_lag
-from acltrace.tables.rows import (
-    display_name,
-    epoch,
-    mac_vendor,
-    name_key,
-    normal_mac,
-    roles,
-    router_vendor,
-    text,
-)
+from acltrace.tables.rows import ARP, MAC, NEIGHBOR, display_name, name_key, row_time, text
+from acltrace.trace.vendors import mac_vendor, router_vendor
 
 WINDOW = 3600.0
 MANY_MACS = 8
@@ -97,7 +91,7 @@ class Topology:
                  many_macs: int = MANY_MACS):
         self.window = window
         self.many_macs = many_macs
-        self.skipped = {"mac": 0, "neighbor": 0, "arp": 0}
+        self.skipped = {MAC: 0, NEIGHBOR: 0, ARP: 0}
         self._names: dict = {}        # device key -> name as shown
         self._sightings: dict = {}    # mac -> {(key, port): Sighting}
         self._port_macs: dict = {}    # (key, port) -> MACs seen there
@@ -111,15 +105,15 @@ class Topology:
         self._owner: dict = {}        # a known device's own MAC -> its key
         self._carries: dict = {}      # (key, port) -> keys of the devices whose MACs it carries
         self._cache: dict = {}
-        for rows, add, kind in ((mac_rows, self._add_mac, "mac"), (neighbor_rows, self._add_neighbor, "neighbor"),
-                                (arp_rows, self._add_arp, "arp")):
+        for rows, add, kind in ((mac_rows, self._add_mac, MAC), (neighbor_rows, self._add_neighbor, NEIGHBOR),
+                                (arp_rows, self._add_arp, ARP)):
             for row in rows:
                 if not (isinstance(row, dict) and add(row)):
                     self.skipped[kind] += 1
         self._find_device_macs()
 
     def _add_mac(self, row: dict) -> bool:
-        mac, switch, port = normal_mac(row.get("mac")), text(row, "switch"), text(row, "port")
+        mac, switch, port = mac_colon(row.get("mac")), text(row, "switch"), text(row, "port")
         if not (mac and switch and port):
             return False
         key = name_key(switch)
@@ -129,8 +123,8 @@ class Topology:
             if not int(mac[1], 16) & 1:     # not a group address
                 self._owner.setdefault(mac, key)
             return True
-        s = Sighting(self._names[key], key, port, text(row, "vlan"), epoch(row.get("first_seen")),
-                     epoch(row.get("last_seen")))
+        s = Sighting(self._names[key], key, port, text(row, "vlan"), row_time(row.get("first_seen")),
+                     row_time(row.get("last_seen")))
         seen = self._sightings.setdefault(mac, {})
         old = seen.get((key, port))
         if old is None or (s.last_seen or 0) >= (old.last_seen or 0):
@@ -158,7 +152,7 @@ class Topology:
         return True
 
     def _add_arp(self, row: dict) -> bool:
-        ip, mac, device = text(row, "ip"), normal_mac(row.get("mac")), text(row, "device")
+        ip, mac, device = text(row, "ip"), mac_colon(row.get("mac")), text(row, "device")
         if not (ip and mac):
             return False
         dkey = name_key(device) if device else ""
@@ -206,11 +200,11 @@ class Topology:
         if hit is None:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            hit = self._cache[key] = self._trace(mac, dvc or "", src_interface or "", epoch(now))
+            hit = self._cache[key] = self._trace(mac, dvc or "", src_interface or "", row_time(now))
         return hit
 
     def _trace(self, mac: str, dvc: str, intf: str, now: Optional[float]) -> Trace:
-        m = normal_mac(mac)
+        m = mac_colon(mac)
         if not m:
             return Trace(str(mac or ""), "not_found", f"not a MAC address: {mac!r}")
         hop = self._logging_router(m, dvc, intf)

@@ -51,6 +51,7 @@ import math
 from collections import deque
 from typing import Optional
 
+from acltrace.triage.direction import Direction
 from acltrace.triage.signatures import (
     ICMP_REQUESTS,
     answer_shape,
@@ -111,8 +112,7 @@ class Classifier:
                  buckets: int = 10):
         if not window > 0:
             raise ValueError(f"window must be > 0 seconds, not {window!r}")
-        if order not in ("auto", "asc", "desc"):
-            raise ValueError(f"order must be auto, asc or desc, not {order!r}")
+        self._direction = Direction(order)          # in bucket numbers
         if buckets < 1:
             raise ValueError(f"buckets must be >= 1, not {buckets!r}")
         self.window = float(window)
@@ -120,9 +120,6 @@ class Classifier:
         self.keep_order = keep_order
         self._width = self.window / buckets
         self._reach = buckets                       # buckets either side of an event's own
-        self._sign = {"asc": 1, "desc": -1}.get(order)
-        self._first_bucket: Optional[int] = None
-        self._front: Optional[int] = None           # furthest bucket reached, in stream direction (x sign)
         self._bucket: Optional[int] = None          # the last event's bucket
         self._pending: deque = deque()              # (event, time, bucket, keys, labels or None, item)
         self._aggs: dict = {}                       # key -> its _Agg, or {bucket: _Agg} when in several
@@ -202,7 +199,8 @@ class Classifier:
         return keys
 
     def _add(self, keys: tuple, ev: dict, time: float, bucket: int) -> bool:
-        sign, front = self._sign, self._front
+        direction = self._direction
+        sign, front = direction.sign, direction.front
         late = sign is not None and front is not None and sign * bucket < front
         if late and sign * bucket < front - 2 * self._reach:
             return False                                  # its aggregates are gone
@@ -279,18 +277,12 @@ class Classifier:
     # emission
 
     def _advance(self, bucket: int, out: list) -> None:
-        if self._sign is None:
-            if self._first_bucket is None:
-                self._first_bucket = bucket
-            elif bucket != self._first_bucket:
-                self._sign = 1 if bucket > self._first_bucket else -1
-            if self._sign is None:
-                return
-        at = self._sign * bucket
-        moved = self._front is None or at > self._front
-        if moved:
-            self._front = at
-        pending, sign, due = self._pending, self._sign, self._front - self._reach   # due: buckets before it
+        direction = self._direction
+        moved = direction.reach(bucket)
+        sign = direction.sign
+        if sign is None:
+            return
+        pending, due = self._pending, direction.front - self._reach   # due: buckets before it
         final = self._final
         while pending and (pending[0][4] is not None or sign * pending[0][2] < due):
             out.append(final(pending.popleft()))
@@ -299,12 +291,13 @@ class Classifier:
 
     def _evict(self) -> None:
         """Drop the buckets no held or future event's window reaches."""
-        oldest = self._front if not self._pending else min(self._front, self._sign * self._pending[0][2])
+        sign, front = self._direction.sign, self._direction.front
+        oldest = front if not self._pending else min(front, sign * self._pending[0][2])
         keep_from = oldest - self._reach
-        for b in [b for b in self._verdicts if self._sign * b < keep_from]:
+        for b in [b for b in self._verdicts if sign * b < keep_from]:
             del self._verdicts[b]
         all_aggs = self._aggs
-        for b in [b for b in self._bucket_keys if self._sign * b < keep_from]:
+        for b in [b for b in self._bucket_keys if sign * b < keep_from]:
             for key in self._bucket_keys.pop(b):
                 entry = all_aggs.pop(key)
                 if type(entry) is dict:                  # b is not its only bucket: it stays

@@ -8,8 +8,8 @@ for longer than ``timeout`` (default 300 s, the CAIDA 5-minute inactivity timeou
 - ``scan``: by (label, dvc, src_ip): the scanner.
 
 ``Incidents.feed(event, labels, time)`` returns the incidents that closed; ``finish()`` the open
-ones. Each is a dict: label, dvc, src_interface, src_mac, src_ip (the most frequent), events,
-packets, dest_count, dest_port_count (exact up to ``DISTINCT_CAP``, then that number with
+ones. Each is a dict of ``INCIDENT_COLUMNS``: label, dvc, src_interface, src_mac, src_ip (the most
+frequent), events, packets, dest_count, dest_port_count (exact up to ``DISTINCT_CAP``, then that number with
 ``counts_capped``), dest_net (the most frequent destination /16; for Blaster's own SYNs to
 255.255.255.255, the sources' /16) and dest_net_share, pps,
 first_seen, last_seen (epoch seconds), duration, hours (distinct UTC hours active, sorted),
@@ -22,7 +22,7 @@ hours of day: the seed's "4 - 6 times a day an hour apart for 4 or so hours" rea
 
 Order: events may come newest-first or oldest-first (``order="auto"`` decides from the first time
 more than ``lateness`` away from the first event's, or give ``asc``/``desc``), and out of order by
-up to ``lateness`` seconds (default 600): ``backscatter.Classifier`` returns the events one event
+up to ``lateness`` seconds (default 600): ``classifier.Classifier`` returns the events one event
 decides at once and holds the others for its window plus one bucket (330 s by default), so its
 output is not sorted. An event joins the run of its place it is within ``timeout`` of (joining
 two runs it bridges); a run closes when the stream is more than timeout + lateness past it. The
@@ -36,6 +36,7 @@ import statistics
 import zlib
 from typing import Optional
 
+from acltrace.triage.direction import Direction
 from acltrace.triage.signatures import BLASTER_BROADCAST, slash16
 
 DISTINCT_CAP = 10000
@@ -43,6 +44,13 @@ HISTORY = 64                    # burst start/end times kept per place for patte
 _NET_CAP = 256                  # distinct /16s counted per incident
 
 _BY_SOURCE = ("scan",)
+# An incident row's fields, in the order describe() gives them (a scan's row has no src_interface or
+# src_mac); add_trace adds ``trace``.
+INCIDENT_COLUMNS = (
+    "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets", "dest_count", "dest_port_count",
+    "counts_capped", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen", "duration", "hours",
+    "blaster_calendar", "explanation", "next_steps",
+)
 
 
 class SampledCounter:
@@ -87,7 +95,8 @@ class SampledCounter:
 
 
 def incident_key(ev: dict, label: str) -> tuple:
-    """The place an incident belongs to: the entry point for answers and spoofs, the source for scans."""
+    """The place an incident belongs to: the entry point for answers and spoofs, the source for scans.
+    ``ev`` may be an event or an incident or pattern row (whose ``label`` is ``label``)."""
     if label in _BY_SOURCE:
         return (label, ev.get("dvc", ""), ev.get("src_ip", ""))
     return (label, ev.get("dvc", ""), ev.get("src_interface", ""), ev.get("src_mac", ""))
@@ -172,13 +181,9 @@ class Incidents:
             raise ValueError(f"timeout must be > 0 seconds, not {timeout!r}")
         if not lateness >= 0:
             raise ValueError(f"lateness must be >= 0 seconds, not {lateness!r}")
-        if order not in ("auto", "asc", "desc"):
-            raise ValueError(f"order must be auto, asc or desc, not {order!r}")
+        self._direction = Direction(order, tolerance=lateness)   # in times
         self.timeout = float(timeout)
         self.lateness = float(lateness)
-        self._sign = {"asc": 1, "desc": -1}.get(order)
-        self._first_time: Optional[float] = None
-        self._front: Optional[float] = None       # furthest time reached, x sign
         self._swept: Optional[float] = None
         self._open: dict[tuple, list] = {}        # key -> open runs (_Open), apart by more than timeout
         self._history: dict[tuple, list] = {}     # key -> [(first, last, events, hours)], at most HISTORY
@@ -188,18 +193,12 @@ class Incidents:
         label = labels.get("bs_label", "none")
         if label != "none":
             self._add(incident_key(event, label), event, time)
-        if self._sign is None:
-            if self._first_time is None:
-                self._first_time = time
-            elif abs(time - self._first_time) > self.lateness:
-                self._sign = 1 if time > self._first_time else -1
-            if self._sign is None:
-                return []
-        at = self._sign * time
-        if self._front is None or at > self._front:
-            self._front = at
-        if self._swept is None or self._front - self._swept > self.timeout / 10:
-            self._swept = self._front
+        self._direction.reach(time)
+        front = self._direction.front
+        if front is None:                       # auto has not decided the direction yet
+            return []
+        if self._swept is None or front - self._swept > self.timeout / 10:
+            self._swept = front
             return self._sweep()
         return []
 
@@ -247,11 +246,12 @@ class Incidents:
 
     def _sweep(self) -> list:
         """Close the runs the stream has left behind by more than timeout + lateness."""
-        limit = self._front - self.timeout - self.lateness
+        sign = self._direction.sign
+        limit = self._direction.front - self.timeout - self.lateness
         out = []
         for key in list(self._open):
             runs = self._open[key]
-            done = [inc for inc in runs if self._sign * (inc.last if self._sign > 0 else inc.first) < limit]
+            done = [inc for inc in runs if sign * (inc.last if sign > 0 else inc.first) < limit]
             for inc in done:
                 runs.remove(inc)
                 out.append(self._close(inc))

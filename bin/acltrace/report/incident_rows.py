@@ -1,0 +1,54 @@
+"""What every report format reads the same way in the core's incident and pattern rows: the labels'
+order and titles, where an incident happens (written, keyed, grouped), label counts and ISO times."""
+import datetime
+
+from acltrace.triage.incidents import incident_key
+
+# The order the report (and the JSON/CSV rows) gives the labels: what needs action first.
+LABEL_ORDER = ("blaster_backscatter", "backscatter", "scan", "spoofed_source")
+TITLES = {"blaster_backscatter": "Blaster backscatter", "backscatter": "Backscatter (answers to spoofed traffic)",
+          "scan": "Scans", "spoofed_source": "Spoofed sources"}
+
+
+def report_order(row: dict) -> tuple:
+    """Sort key of a row: its label in LABEL_ORDER (unknown ones last), then its place and first time."""
+    label = row["label"]
+    rank = LABEL_ORDER.index(label) if label in LABEL_ORDER else len(LABEL_ORDER)
+    return (rank, row.get("dvc", ""), row.get("src_interface", ""), row.get("src_mac", ""),
+            row.get("src_ip", ""), row["first_seen"])
+
+
+def iso(epoch: float) -> str:
+    """1795602473.949 -> '2026-11-24T10:27:53.949Z' (milliseconds when there are any)."""
+    when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if when.microsecond:
+        text += f".{when.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def place_text(row: dict) -> str:
+    """Where the packets enter: 'gw-rtr1 FastEthernet0/1, MAC 00:0d:56:aa:1b:2c'."""
+    where = " ".join(part for part in (row.get("dvc"), row.get("src_interface")) if part) or "an unknown device"
+    return f"{where}, MAC {row['src_mac']}" if row.get("src_mac") else where
+
+
+def place_key(row: dict) -> tuple:
+    """The place of an incident or pattern row, as the incidents group events (``incident_key``)."""
+    return incident_key(row, row["label"])
+
+
+def by_place(rows: list) -> list:
+    """The rows of each place, in label order, the busiest place first."""
+    places: dict = {}
+    for row in rows:
+        places.setdefault(place_key(row), []).append(row)
+    return sorted(places.values(), key=lambda group: (report_order(group[0])[0], -sum(r["events"] for r in group)))
+
+
+def count_labels(rows: list) -> dict:
+    """{label: how many rows have it}."""
+    counts: dict = {}
+    for row in rows:
+        counts[row["label"]] = counts.get(row["label"], 0) + 1
+    return counts
