@@ -12,12 +12,12 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from acltrace.tables.rows import KINDS  # noqa: E402  (mac, arp, neighbor: the Tables lists too)
 from acltrace_splunk.commands.showtables import ShowTables  # noqa: E402
 from acltrace_splunk.protocol import Option, one_of, run  # noqa: E402
 
 COLUMNS = ("kind", "mac", "switch", "port", "vlan", "type", "ip", "device", "interface", "neighbor",
            "neighbor_port", "capabilities", "platform", "neighbor_ip", "protocol", "source")
-KINDS = {"mac": "mac", "arp": "arp", "neighbor": "neighbors"}
 
 OPTIONS = (
     Option("kind", validate=one_of(*KINDS),

@@ -33,7 +33,7 @@ def test_rows_are_those_of_the_offline_parser():
     assert rows_of(result, "mac") == sorted((r["mac"], r["switch"], r["port"], r["vlan"], r["type"])
                                             for r in tables.mac)
     assert rows_of(result, "arp") == sorted((r["ip"], r["mac"], r["device"], r["interface"]) for r in tables.arp)
-    assert len(rows_of(result, "neighbor")) == len(tables.neighbors)
+    assert len(rows_of(result, "neighbor")) == len(tables.neighbor)
     assert {r["_time"] for r in result.records} == {"1795600000"}
     assert {r["source"] for r in result.records} == {"show"}
 

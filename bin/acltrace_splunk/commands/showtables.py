@@ -23,7 +23,7 @@ class ShowTables(RecordCommand):
     def __init__(self, options, searchinfo, columns, kinds):
         super().__init__(options, searchinfo)
         self.columns = tuple(columns)
-        self.kinds = dict(kinds)             # the kind option's word -> the tables' attribute
+        self.kinds = tuple(kinds)            # the kind option's words, each a list of ``Tables``
         self.problems = []
 
     def process(self, records, finished):
@@ -38,7 +38,7 @@ class ShowTables(RecordCommand):
                 tables, source = parse_capture(raw, platform, host), "show"
             self.problems += tables.problems
             for name in wanted:
-                for table_row in getattr(tables, self.kinds[name]):
+                for table_row in getattr(tables, name):
                     out = dict.fromkeys(self.columns, "")
                     out.update((k, v) for k, v in table_row.items() if k in out)
                     out.update(kind=name, source=table_row.get("source") or source,
