@@ -256,7 +256,7 @@ def _topology(args: argparse.Namespace) -> Topology:
         print(f"acltrace: devices: {problem}", file=sys.stderr)
     if len(tables.problems) > _SHOWN_PROBLEMS:
         print(f"acltrace: devices: {len(tables.problems) - _SHOWN_PROBLEMS} more problem(s)", file=sys.stderr)
-    return devices.topology(tables)
+    return Topology(tables.mac, tables.neighbor, tables.arp)
 
 
 _SHOWN_PROBLEMS = 5

@@ -8,6 +8,7 @@ from offline import SAMPLE, acltrace, incident, triage_json
 
 from acltrace.report.text import CSV_COLUMNS
 from acltrace.tables import files as devices
+from acltrace.trace.topology import Topology
 
 CAMPUS = sorted(str(p) for p in (REPO / "samples" / "campus").glob("*.txt"))
 INFECTED = "000d.56aa.1b2c"        # the Blaster host behind gw-rtr1 FastEthernet0/1
@@ -109,5 +110,5 @@ def test_json_rows_are_read_with_their_poll_time_as_first_and_last_seen(tmp_path
     assert tables.problems == []
     assert tables.mac[0]["first_seen"] == tables.mac[0]["last_seen"] == 1795600000
     assert len(tables.neighbor) == 1 and len(tables.arp) == 1
-    trace = devices.topology(tables).trace("02:00:00:00:00:01")
+    trace = Topology(tables.mac, tables.neighbor, tables.arp).trace("02:00:00:00:00:01")
     assert (trace.verdict, trace.switch, trace.port) == ("edge_port", "sw9", "GigabitEthernet0/1")

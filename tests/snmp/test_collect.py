@@ -11,6 +11,7 @@ from snmpagent import V3_USERS, free_udp_port
 from acltrace.snmp.collect import Device, collect, parse_address
 from acltrace.snmp.walk import Credentials
 from acltrace.tables import files as devices
+from acltrace.trace.topology import Topology
 
 DATA = REPO / "tests" / "data" / "snmpsim"
 V2C = Credentials(community="public")
@@ -151,7 +152,7 @@ def test_cli_devices_file_traces_a_mac(agents, tmp_path):
     path.write_text(done.stdout)
     tables = devices.load([str(path)])
     assert tables.problems == [] and len(tables.mac) == 12 and len(tables.arp) == 7 and len(tables.neighbor) == 4
-    trace = devices.topology(tables).trace("000d.56aa.1b2c")
+    trace = Topology(tables.mac, tables.neighbor, tables.arp).trace("000d.56aa.1b2c")
     assert (trace.verdict, trace.switch, trace.port) == ("edge_port", "acc-sw1", "GigabitEthernet1/0/2")
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from acltrace.logs.parser import parse_event
 from acltrace.triage.classifier import Classifier
-from acltrace.triage.incidents import Incidents, SampledCounter, blaster_calendar
+from acltrace.triage.incidents import INCIDENT_COLUMNS, Incidents, SampledCounter, blaster_calendar
 
 T0 = float(calendar.timegm((2026, 11, 24, 10, 0, 0)))     # a day that fits Blaster's trigger
 
@@ -82,6 +82,13 @@ def test_scan_beside_blaster_is_its_own_incident_by_source():
     assert set(by_label) == {"blaster_backscatter", "scan"}
     assert by_label["scan"]["src_ip"] == "45.33.9.9" and by_label["scan"]["dest_count"] == 40
     assert "src_mac" not in by_label["scan"]
+
+
+def test_rows_have_the_incident_columns_in_their_order():
+    rows, _ = both_orders(seed_bursts(random.Random(2), bursts=1, per_burst=30) + scan())
+    for row in rows:
+        missing = ("src_interface", "src_mac") if row["label"] == "scan" else ()
+        assert tuple(row) == tuple(c for c in INCIDENT_COLUMNS if c not in missing)
 
 
 def test_inactivity_timeout_splits_and_option():

@@ -19,7 +19,7 @@ def report_order(row: dict) -> tuple:
 
 
 def iso(epoch: float) -> str:
-    """1795602473.949 -> '2026-11-24T10:27:53.949Z' (milliseconds when there are any)."""
+    """1795602473.949 -> '2026-11-25T10:27:53.949Z' (milliseconds when there are any)."""
     when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
     text = when.strftime("%Y-%m-%dT%H:%M:%S")
     if when.microsecond:

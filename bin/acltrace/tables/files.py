@@ -1,4 +1,5 @@
-"""Device tables from files, for the offline trace: terminal captures or JSON lines rows.
+"""Device tables from files, for the offline trace (``Topology(tables.mac, tables.neighbor, tables.arp)``):
+terminal captures or JSON lines rows.
 
 A devices file is either what an admin saved from a terminal (``show mac address-table``, ``show ip
 arp``, ``show cdp neighbors detail``... after their prompts; read by :mod:`acltrace.tables.show`) or JSON lines in
@@ -16,8 +17,7 @@ from collections.abc import Iterable
 from typing import Optional
 
 from acltrace.tables.rows import KINDS
-from acltrace.tables.show import Tables, parse_capture
-from acltrace.trace.topology import Topology
+from acltrace.tables.show import Tables, parse_file_capture, read_files
 
 
 def read_rows(text: str, where: str = "") -> Tables:
@@ -46,23 +46,9 @@ def read_rows(text: str, where: str = "") -> Tables:
 
 def load(paths: Iterable[str], platform: Optional[str] = None) -> Tables:
     """Every row of the devices files; unreadable files and sections are ``problems``, never errors."""
-    tables = Tables()
-    for path in paths:
-        try:
-            with open(path, "rb") as f:
-                text = f.read().decode("utf-8", errors="replace")
-        except OSError as error:
-            tables.problems.append(f"{path}: {error.strerror or error}")
-            continue
+    def parse(text: str, path: str) -> Tables:
         if text.lstrip()[:1] == "{":
-            found = read_rows(text, f"{path} ")
-        else:
-            found = parse_capture(text, platform)
-            found.problems = [f"{path}: {problem}" for problem in found.problems]
-        tables.extend(found)
-    return tables
+            return read_rows(text, f"{path} ")
+        return parse_file_capture(text, path, platform)
 
-
-def topology(tables: Tables) -> Topology:
-    """The trace's index of ``tables``."""
-    return Topology(tables.mac, tables.neighbor, tables.arp)
+    return read_files(paths, parse)

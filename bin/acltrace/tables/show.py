@@ -25,7 +25,7 @@ ntc_templates package.
 import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Optional
@@ -300,18 +300,30 @@ def parse_capture(text: str, platform: Optional[str] = None, device: Optional[st
     return tables
 
 
-def parse_files(paths: Iterable[str], platform: Optional[str] = None, device: Optional[str] = None,
-                command: Optional[str] = None) -> Tables:
-    """:func:`parse_capture` over files (read as UTF-8, bad bytes replaced); unreadable files are problems."""
+def parse_file_capture(text: str, path: str, platform: Optional[str] = None, device: Optional[str] = None,
+                       command: Optional[str] = None) -> Tables:
+    """:func:`parse_capture` of a file's ``text``, its problems naming the file."""
+    found = parse_capture(text, platform, device, command)
+    found.problems = [f"{path}: {problem}" for problem in found.problems]
+    return found
+
+
+def read_files(paths: Iterable[str], parse: Callable[[str, str], Tables]) -> Tables:
+    """What ``parse(text, path)`` reads in each file (as UTF-8, bad bytes replaced); an unreadable file
+    is a problem."""
     tables = Tables()
     for path in paths:
         try:
             with open(path, "rb") as f:
                 text = f.read().decode("utf-8", errors="replace")
-        except OSError as exc:
-            tables.problems.append(f"{path}: {exc.strerror or exc}")
+        except OSError as error:
+            tables.problems.append(f"{path}: {error.strerror or error}")
             continue
-        found = parse_capture(text, platform, device, command)
-        found.problems = [f"{path}: {p}" for p in found.problems]
-        tables.extend(found)
+        tables.extend(parse(text, path))
     return tables
+
+
+def parse_files(paths: Iterable[str], platform: Optional[str] = None, device: Optional[str] = None,
+                command: Optional[str] = None) -> Tables:
+    """:func:`parse_capture` over files; unreadable files are problems."""
+    return read_files(paths, lambda text, path: parse_file_capture(text, path, platform, device, command))
