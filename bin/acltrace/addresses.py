@@ -31,8 +31,10 @@ _HEX12 = re.compile(r"[0-9a-f]{12}\Z")
 # Six groups of 1-2 digits, one separator throughout: '0:b:bf:55:4c:70', '0-b-bf-55-4c-70'.
 _GROUPS = re.compile(r"[0-9a-f]{1,2}([:-])[0-9a-f]{1,2}(?:\1[0-9a-f]{1,2}){4}\Z")
 _GROUP_SEPARATOR = re.compile(r"[:-]")
-_READ: dict[str, Optional[str]] = {}
+_READ: dict[str, Optional[str]] = {}     # text -> its MAC or None, as read
 _READ_SIZE = 65536         # a network logs few distinct source MACs; bound it anyway
+_recall = _READ.get        # a miss costs no KeyError
+_UNREAD = object()
 
 
 def mac_colon(value: object) -> Optional[str]:
@@ -43,30 +45,32 @@ def mac_colon(value: object) -> Optional[str]:
     of 1-2 digits with one separator ('0:b:bf:55:4c:70'); blanks around it are ignored. Text is
     remembered as read (the parser's hot path meets the same MACs again).
     """
-    if type(value) is not str:
-        return None if value is None else _spelled(str(value))
     try:
-        return _READ[value]
-    except KeyError:
-        pass
-    mac = _spelled(value)
+        mac = _recall(value, _UNREAD)
+    except TypeError:                  # unhashable, so not text
+        return mac_colon(str(value))
+    if mac is not _UNREAD:
+        return mac
+    if type(value) is not str:
+        return None if value is None else mac_colon(str(value))
+    digits = value.lower().replace(".", "").replace("-", "").replace(":", "")
+    if _HEX12.match(digits):           # the common case, first
+        mac = f"{digits[0:2]}:{digits[2:4]}:{digits[4:6]}:{digits[6:8]}:{digits[8:10]}:{digits[10:12]}"
+    else:
+        mac = _spelled_otherwise(value.strip().lower())
     if len(_READ) >= _READ_SIZE:
         _READ.clear()
     _READ[value] = mac
     return mac
 
 
-def _spelled(text: str) -> Optional[str]:
-    lower = text.lower()
-    digits = lower.replace(".", "").replace("-", "").replace(":", "")
-    if not _HEX12.match(digits):
-        lower = lower.strip()
-        if _GROUPS.match(lower):
-            return ":".join(group.zfill(2) for group in _GROUP_SEPARATOR.split(lower))
-        digits = lower.replace(".", "").replace("-", "").replace(":", "")
-        if not _HEX12.match(digits):
-            return None
-    return f"{digits[0:2]}:{digits[2:4]}:{digits[4:6]}:{digits[6:8]}:{digits[8:10]}:{digits[10:12]}"
+def _spelled_otherwise(text: str) -> Optional[str]:
+    """The MAC in stripped lower-case ``text`` that is not 12 hex digits among separators as it
+    stood: six groups of 1-2 digits, or one that had blanks around it."""
+    if _GROUPS.match(text):
+        return ":".join(group.zfill(2) for group in _GROUP_SEPARATOR.split(text))
+    digits = text.replace(".", "").replace("-", "").replace(":", "")
+    return mac_colon(digits) if _HEX12.match(digits) else None
 
 
 def mac_from_octets(octets: object) -> Optional[str]:
