@@ -3,6 +3,7 @@
 One regex pass over a chunk's body gives each record's CSV text and the few cells a command reads,
 so a record can go out as its own text with cells appended. Nothing here knows about the domain.
 """
+import csv
 import re
 import sys
 from operator import itemgetter
@@ -66,6 +67,24 @@ def scan(body, header_end, width, at, plain=False):
     if (matches[-1].end() if matches else header_end) != len(body):
         return None
     return [match.groups("") for match in matches]
+
+
+def body_header(body):
+    """(the names, where the records start) of a CSV body whose header is its first line, or None.
+    splunkd quotes some names (``"_time",host,"__mv__time"``); a line with an odd number of quotes
+    (a quoted name holding a line break) or an empty one is None: csv.reader must read that body."""
+    end = body.find("\n") + 1 or len(body)
+    line = body[:end].rstrip("\r\n")
+    if not line:
+        return None
+    if '"' not in line:
+        return line.split(","), end
+    if line.count('"') % 2:
+        return None
+    try:
+        return next(csv.reader([line])), end
+    except csv.Error:                       # a NUL on Python < 3.11, say
+        return None
 
 
 def csv_cell(value):

@@ -176,6 +176,23 @@ def test_ragged_records_and_quoted_header_names_are_read_as_csv_reader_reads_the
         assert ours(row) == expected_fields(row["_raw"])
 
 
+@pytest.mark.parametrize("python", PYTHONS, ids=lambda p: "py39" if p else "current")
+def test_bodies_quoted_as_splunkd_quotes_them_give_the_same_records(corpus, python):
+    """splunkd quotes the names that start with "_" and every value (the 8.0.3 recording): the
+    scanner reads such a body, to the same effect as a minimally quoted one."""
+    cases = acl_lines(corpus)
+    records = [{"_raw": c["line"], "_time": str(1700000000 + i), "host": "r1", "eventtype": ["a", "b"] if i % 3 else "",
+                "src_ip": "0.0.0.0" if i % 2 else ""} for i, c in enumerate(cases)]
+    plain = [scp.records_to_csv(records), scp.records_to_csv(records[:5])]
+    quoted = [scp.quote_as_splunkd(body) for body in plain]
+    assert quoted[0].startswith('"_raw","_time",host,eventtype,src_ip,"__mv__raw"')
+    want = scp.run_command("aclparse", [], plain, python=python)
+    got = scp.run_command("aclparse", [], quoted, python=python)
+    assert_ok(got)
+    assert got.records == want.records and len(got.records) == len(cases) + 5
+    assert [c.header for c in got.chunks] == [c.header for c in want.chunks]
+
+
 def test_a_chunk_without_the_field_passes_through_with_one_warning():
     no_raw = [{"message": IOS_DENY, "host": "a"}, {"message": NOT_ACL, "host": "b"}]
     chunks = [no_raw, [{"_raw": IOS_DENY}], no_raw, no_raw]

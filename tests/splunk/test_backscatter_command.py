@@ -296,3 +296,20 @@ def test_bodies_the_scanner_does_not_read_give_the_same_labels(parsed, python):
     assert len(out) == len(parsed)
     assert by_raw([dict(r, _raw=r["_raw"].replace("\0", "")) for r in out]) == want
     assert result.chunks[-1].header.count("bs_label") == 1
+
+
+@pytest.mark.parametrize("python", PYTHONS, ids=lambda p: "current" if p is None else "py39")
+def test_bodies_quoted_as_splunkd_quotes_them_give_the_same_records(parsed, python):
+    """splunkd quotes the names that start with "_" and every value: the scanner reads the quoted cells
+    (a quote or a line break inside one too), to the same records and labels as the plain body."""
+    records = [dict(r, note='say "hi"' if i % 7 else "", dvc=r.get("dvc", "") + ("" if i % 5 else ' "x"'))
+               for i, r in enumerate(parsed)]
+    records[3]["src_ip"] = [records[3].get("src_ip") or "10.9.9.9", "10.0.0.1"]     # multivalue: its first
+    plain = scp.records_to_csv(records)
+    quoted = scp.quote_as_splunkd(plain)
+    assert quoted.startswith('"_raw","_time"')
+    want = scp.run_command("backscatter", [], [plain], python=python)
+    got = scp.run_command("backscatter", [], [quoted], python=python)
+    assert_ok(got)
+    assert got.records == want.records
+    assert Counter(r["bs_label"] for r in got.records)["blaster_backscatter"] == 63

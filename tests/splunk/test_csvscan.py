@@ -3,8 +3,9 @@ import csv
 import io
 
 import pytest
+from scp import quote_as_splunkd
 
-from acltrace_splunk.csvscan import scan
+from acltrace_splunk.csvscan import body_header, scan
 
 HEADER = "_raw,_time,src_ip,__mv_src_ip\n"
 RECORDS = [
@@ -69,3 +70,32 @@ def test_a_quote_inside_a_plain_cell_is_left_to_csv_reader():
     assert next(csv.reader(io.StringIO(text[len(HEADER):])))[2] == 'a"b'
     assert scan(text, len(HEADER), 4, (2,)) is None
     assert scan(text, len(HEADER), 4, (1,), plain=True) is None
+
+
+@pytest.mark.parametrize("body,names", [
+    ("_raw,host\nx,y\n", ["_raw", "host"]),
+    ('"_time",teststring,"__mv__time"\r\n"1",x,\n', ["_time", "teststring", "__mv__time"]),   # splunkd's
+    ('a,"b ""c"", d"\n', ["a", 'b "c", d']),
+    ("only", ["only"]),
+    ('a,"line\nbreak"\nx,y\n', None),                   # a quoted name over two lines: csv.reader's
+    ("\nx\n", None),
+    ("", None),
+])
+def test_body_header_reads_a_one_line_header_as_csv_reader_does(body, names):
+    found = body_header(body)
+    if names is None:
+        assert found is None
+    else:
+        assert found == (names, len(body.split("\n", 1)[0]) + (1 if "\n" in body else 0))
+        assert names == next(csv.reader(io.StringIO(body, newline="")))
+
+
+def test_a_body_quoted_as_splunkd_quotes_it_is_scanned_like_csv_reader_reads_it():
+    text = body(RECORDS)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    quoted = quote_as_splunkd(text)
+    names, start = body_header(quoted)
+    assert names == rows[0]
+    records = scan(quoted, start, 4, (1, 2))
+    assert [(value(tq, tp), value(sq, sp)) for _, tq, tp, sq, sp in records] == expected(text)
+    assert scan(quoted, start, 4, (1,), plain=True) is None        # every value quoted: not the plain scan

@@ -134,6 +134,18 @@ def records_to_csv(records: Sequence[Record], mv_twins: bool = True) -> str:
     return out.getvalue()
 
 
+def quote_as_splunkd(body: str) -> str:
+    """``body`` (CSV) quoted as splunkd 8.0.3 quotes (tests/data/splunkd_recordings): the names that
+    start with "_" and every value that is not empty; "\n" line ends."""
+    rows = csv.reader(io.StringIO(body, newline=""))
+    header = next(rows, None)
+    if header is None:
+        return ""
+    lines = [",".join(f'"{name}"' if name.startswith("_") else name for name in header)]
+    lines += [",".join('"' + cell.replace('"', '""') + '"' if cell else "" for cell in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def parse_body(body: bytes) -> tuple[list[str], list[dict[str, str]]]:
     if not body:
         return [], []

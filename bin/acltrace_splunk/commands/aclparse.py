@@ -9,7 +9,7 @@ stay text: the ``field`` column is found once per chunk, one ``csvscan`` regex p
 gives each record's CSV text and that one cell (no list of cells per record), the parser runs on the
 cell, and the record goes out as its own text (``__mv_`` twins and all) with our cells appended; only
 a record whose existing columns change goes through ``csv.reader`` and ``csv.writer``. A chunk the
-regex does not read whole (a ragged record, a quoted header name, say) is read with ``csv.reader``
+regex does not read whole (a ragged record, say) is read with ``csv.reader``
 instead, to the same effect (``protocol.read_rows_with_text``).
 
 One bad record never fails the search: it passes through unchanged, and failures are counted and
@@ -20,7 +20,7 @@ import csv
 
 from acltrace.logs.fields import FIELDS
 from acltrace.logs.parser import parse_event
-from acltrace_splunk.csvscan import scan
+from acltrace_splunk.csvscan import body_header, scan
 from acltrace_splunk.protocol import FEWER_COLLECTIONS, Command, Dialect, read_rows, read_rows_with_text
 
 
@@ -99,15 +99,14 @@ class AclParse(Command):
         return at, added, replaced
 
     def scan_records(self, body):
-        """The reply for a body whose header has no quoted name and whose records are all
-        well-formed (``csvscan.record_regex``), or None. One regex pass finds every record's text
-        and its ``field`` cell, with no list of cells per record."""
-        header_end = body.find("\n") + 1 or len(body)
-        if '"' in body[:header_end]:
+        """The reply for a body whose header is one line (``csvscan.body_header``: splunkd's quoted names
+        too) and whose records are all well-formed (``csvscan.record_regex``: plain or quoted cells),
+        or None. One regex pass finds every record's text and its ``field`` cell, with no list of
+        cells per record."""
+        found = body_header(body)
+        if found is None:
             return None
-        header = next(read_rows(body[:header_end]), None)
-        if not header:
-            return None
+        header, header_end = found
         layout = self.layout(header)
         if layout is None:
             return body

@@ -21,14 +21,15 @@ carries the label columns and every column seen so far (a held event may come ou
 than it came in).
 
 Record path: one ``csvscan`` regex pass per chunk reads only the ``_time`` of each record and the
-aclparse cells the classifier reads (``READS``); the record is handed to the classifier as (its
+aclparse cells the classifier reads (``READS``), plain ones or, where splunkd quotes every value,
+quoted ones; the record is handed to the classifier as (its
 chunk's header, its CSV text) and sent out as that text, padded to the reply's columns, plus the
 label cells; a record whose header is not the start of the reply's (or that carries label columns
-already) is re-written by column name. A body the regex does not read whole (or one with a quoted
-cell among those read, such as a multivalue field's) goes through ``csv.reader``.
+already) is re-written by column name. A body the regex does not read whole (or, among plain
+cells, one with a quoted cell among those read, such as a multivalue field's) goes through ``csv.reader``.
 """
 from acltrace.triage.classifier import READS, Classifier
-from acltrace_splunk.csvscan import csv_cell, scan
+from acltrace_splunk.csvscan import body_header, csv_cell, scan
 from acltrace_splunk.protocol import BETWEEN_CHUNKS, Command, CommandError, read_rows
 from acltrace_splunk.records import epoch, seconds
 
@@ -44,6 +45,16 @@ class _Unlabelled:
 
     def __init__(self, record):
         self.record = record
+
+
+def _quoted_event(names, groups):
+    """The event of a record's ``scan`` groups (its text, then a quoted and a plain group per cell
+    of ``names``): a quoted value unescaped, a multivalue one's first line."""
+    event = dict(zip(names, map(max, groups[1::2], groups[2::2])))   # the group that is not empty
+    for name, value in event.items():
+        if '"' in value or "\n" in value:
+            event[name] = value.replace('""', '"').split("\n", 1)[0]
+    return event
 
 
 def _csv_line(values):
@@ -160,17 +171,23 @@ class Backscatter(Command):
         """A body's header (a tuple) and an iterable of its records as (CSV text, the core's event
         with the record's ``_time`` added; empty cells are empty values). A multivalue cell gives
         its first line, as ``records.one`` does."""
-        header_end = body.find("\n") + 1 or len(body)
-        first = body[:header_end].rstrip("\r\n")
-        if '"' not in first:                        # splunkd's header: plain names
-            columns = tuple(first.split(","))
+        found = body_header(body)
+        if found is not None:
+            names, header_end = found
+            columns = tuple(names)
             order = [i for i, name in enumerate(columns) if name in _READ]
-            # the cells we read all plain (a quoted one, such as a multivalue field's, is rare)
-            records = scan(body, header_end, len(columns), order, plain=True)
-            if records is not None:
-                names = [columns[i] for i in order]
-                # each event made as the classifier takes it, still in the CPU's cache (~0.4 us a record)
-                return columns, ((groups[0], dict(zip(names, groups[1:]))) for groups in records)
+            names = [columns[i] for i in order]
+            if body.startswith('"', header_end):
+                # splunkd quotes every value: each cell read is quoted (or empty)
+                records = scan(body, header_end, len(columns), order)
+                if records is not None:
+                    return columns, ((groups[0], _quoted_event(names, groups)) for groups in records)
+            else:
+                # the cells we read all plain (a quoted one, such as a multivalue field's, is rare)
+                records = scan(body, header_end, len(columns), order, plain=True)
+                if records is not None:
+                    # each event made as the classifier takes it, still in the CPU's cache (~0.4 us a record)
+                    return columns, ((groups[0], dict(zip(names, groups[1:]))) for groups in records)
         # anything else: csv.reader, each record re-written as CSV (ragged ones padded or cut)
         table = read_rows(body)
         columns = tuple(next(table, ()))
