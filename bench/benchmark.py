@@ -2,7 +2,7 @@
 """How fast are aclparse and aclparse | backscatter? Prints figures; asserts nothing.
 
     python bench/benchmark.py [--records 200000] [--chunk 50000] [--repeat 3] [--shape wide|narrow]
-                              [--compare OTHER/bin] [--profile]
+                              [--quoting minimal|splunkd] [--compare OTHER/bin] [--profile]
 
 In one run, through the SCP v2 driver of the tests (tests/support/scp.py, playing splunkd), on the
 same generated records, interleaved:
@@ -288,6 +288,9 @@ def main(argv=None):
                     help="also time aclparse.py and backscatter.py of another checkout's bin/, interleaved")
     ap.add_argument("--memory", metavar="N[,N...]",
                     help="only stream N events through aclparse | backscatter, for each N, and print peak RSS")
+    ap.add_argument("--quoting", choices=("minimal", "splunkd"), default="minimal",
+                    help="CSV quoting of the bodies: minimal (csv's, the default) or splunkd's (names that "
+                         "start with _ and every value quoted, as splunkd 8.0.3 writes them)")
     ap.add_argument("--shape", choices=("wide", "narrow"), default="wide",
                     help="record shape: wide (default fields, multivalue _si/eventtype) or narrow "
                          "(" + ", ".join(NARROW) + ")")
@@ -303,6 +306,8 @@ def main(argv=None):
     records = make_records(lines, args.shape)
     bodies = [scp.records_to_csv(records[i:i + args.chunk])
               for i in range(0, len(records), args.chunk)]
+    if args.quoting == "splunkd":
+        bodies = [scp.quote_as_splunkd(body) for body in bodies]
     acl = sum(1 for line in lines if parse_event(line) is not None)
     # The in-process figures below must not pay for this process's own heap (the corpus: every
     # cyclic-GC pass would walk its 200k record dicts), which the command's child does not have.
@@ -312,11 +317,13 @@ def main(argv=None):
     print(f"{args.records} records in {len(bodies)} chunk(s) of <= {args.chunk}, "
           f"{sum(map(len, bodies)) / 1e6:.1f} MB of CSV; parse_event finds {acl} ACL events "
           f"({100 * acl / len(lines):.0f}%); python {python}")
-    print(f"record shape: {args.shape} ({len(records[0])} fields); best of {args.repeat}, "
+    print(f"record shape: {args.shape} ({len(records[0])} fields), {args.quoting} quoting; best of {args.repeat}, "
           f"execute phase only\n")
 
     # backscatter reads aclparse's replies, as splunkd passes them on
     labelled = [c.body for c in scp.run_command(REPO / "bin" / "aclparse.py", [], bodies, python=python).chunks]
+    if args.quoting == "splunkd":          # splunkd writes its own CSV for the next command
+        labelled = [scp.quote_as_splunkd(body.decode("utf-8")) for body in labelled]
     commands = {"baseline": (HERE / "baseline.py", bodies),
                 "passthrough": (HERE / "passthrough.py", bodies),
                 "aclparse": (REPO / "bin" / "aclparse.py", bodies),
