@@ -14,7 +14,7 @@ Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
   from options or the environment and never printed.
 
 Time. ``label`` and ``triage`` place events by the device's own timestamp
-(``devtime.event_time``); a stamp without a year takes ``--year`` (default: the current
+(``acltrace.logs.device_time.event_time``); a stamp without a year takes ``--year`` (default: the current
 year, UTC). An event whose time cannot be read is skipped, counted and reported on stderr.
 One input is read in its own order, oldest- or newest-first (the core tells which); several
 files are merged by time, each read as syslog writes it (oldest first). Memory is bounded by

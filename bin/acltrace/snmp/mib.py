@@ -1,4 +1,4 @@
-"""MIB tables (as ``snmpwalk.Agent.columns`` reads them) to acltrace's MAC, ARP and neighbour rows.
+"""MIB tables (as ``acltrace.snmp.walk.Agent.columns`` reads them) to acltrace's MAC, ARP and neighbour rows.
 
 Pure functions: each takes ``{column: {index: value}}`` plus the device's interface names
 (``{ifIndex: name}``) and returns rows without ``kind``/``time``/``source``, which the collector adds.

@@ -1,16 +1,17 @@
-"""Device tables from files, for the offline trace (``Topology(tables.mac, tables.neighbor, tables.arp)``):
-terminal captures or JSON lines rows.
+"""Device tables from files, for the offline trace: terminal captures or JSON lines rows.
 
 A devices file is either what an admin saved from a terminal (``show mac address-table``, ``show ip
-arp``, ``show cdp neighbors detail``... after their prompts; read by :mod:`acltrace.tables.show`) or JSON lines in
-the schema of the ``acltrace:mac``, ``acltrace:arp`` and ``acltrace:neighbor`` sourcetypes, one row
-per line with its ``kind`` (``mac``, ``arp`` or ``neighbor``), as ``acltrace collect`` writes them:
+arp``, ``show cdp neighbors detail``... after their prompts; read by :mod:`acltrace.tables.show`) or
+JSON lines in the schema of the ``acltrace:mac``, ``acltrace:arp`` and ``acltrace:neighbor``
+sourcetypes, one row per line with its ``kind`` (``mac``, ``arp`` or ``neighbor``), as ``acltrace
+collect`` writes them:
 
     {"kind": "mac", "mac": "00:0d:56:aa:1b:2c", "switch": "acc-sw2", "port": "Ethernet7", "vlan": "20",
      "type": "dynamic", "time": 1795602000}
 
 A JSON row's ``time`` (epoch seconds of the poll) becomes its ``first_seen`` and ``last_seen`` unless
 it has those already. A file is JSON lines when its first non-blank character is ``{``.
+The trace indexes the tables as ``Topology(tables.mac, tables.neighbor, tables.arp)``.
 """
 import json
 from collections.abc import Iterable

@@ -4,7 +4,7 @@ Each ACL event (a dict from ``parser.parse_event``; an empty value counts as abs
 gets three fields: ``bs_label`` (``LABELS``), ``bs_reason`` (one line naming the facts that matched)
 and ``bs_confidence`` (0-1, written with two decimals).
 
-Rules that one event decides are ``shapes.label_one``'s (Blaster's signature, martian sources).
+Rules that one event decides are ``signatures.label_one``'s (Blaster's signature, martian sources).
 
 Rules that take many events are read from a sliding window over the stream (``Classifier``):
 
@@ -103,7 +103,7 @@ class Classifier:
 
     ``feed(event, time, item)`` returns the (item, labels) pairs that became final (``item``: what
     the caller wants back for the event, the event itself by default); ``finish()`` the rest.
-    ``time`` is epoch seconds (Splunk's ``_time``; offline, ``devtime.event_time``). ``feed``
+    ``time`` is epoch seconds (Splunk's ``_time``; offline, ``logs.device_time.event_time``). ``feed``
     raises only before it takes an event (a value it cannot read); an event taken always comes
     out, labelled ``none`` with the error as its reason if labelling it failed.
     """
