@@ -44,7 +44,7 @@ def lookup_rows():
     tables = parse_files([str(p) for p in CAMPUS])
     seen = {"first_seen": TIME, "last_seen": TIME, "source": "show"}
     return {"acltrace_mac_table": [dict(row, **seen) for row in tables.mac],
-            "acltrace_neighbors": [dict(row, **seen) for row in tables.neighbors],
+            "acltrace_neighbors": [dict(row, **seen) for row in tables.neighbor],
             "acltrace_arp": [dict(row, **seen) for row in tables.arp]}
 
 

@@ -20,7 +20,7 @@ from typing import Callable, NamedTuple, Optional
 HERE = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(HERE.parent / "bin"))
 
-from acltrace.logs.addresses import ip_version, mac_colon  # noqa: E402
+from acltrace.addresses import ip_version, mac_colon  # noqa: E402
 from acltrace.logs.header import parse_header  # noqa: E402
 from acltrace.logs.parser import parse_event  # noqa: E402
 
