@@ -46,6 +46,7 @@ from acltrace.triage.incidents import Incidents, add_trace
 
 from . import __version__
 from .gcpolicy import fewer_collections
+from .safe_output import PrintableWriter, csv_cell, printable
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -57,7 +58,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as err:
-        print(f"acltrace: {err}", file=sys.stderr)
+        _say(f"acltrace: {err}")
         return 2
 
 
@@ -96,11 +97,18 @@ def _arguments() -> argparse.ArgumentParser:
     collect = commands.add_parser("collect", help="read MAC, ARP and CDP/LLDP tables from devices over SNMP")
     collect.add_argument("--snmp", action="append", required=True, metavar="HOST[:PORT]",
                          help="a device to poll (repeat for more; polled concurrently)")
-    collect.add_argument("--community", help="SNMP v2c community (or $ACLTRACE_SNMP_COMMUNITY)")
+    visible = "; visible to every user in the process list (ps): prefer the environment, --keys-file or --ask-keys"
+    collect.add_argument("--community", help="SNMP v2c community (or $ACLTRACE_SNMP_COMMUNITY)" + visible)
     collect.add_argument("--v3-user", metavar="USER", help="SNMPv3 user (authNoPriv, or authPriv with --priv-key)")
-    collect.add_argument("--auth-key", metavar="KEY", help="v3 authentication passphrase (or $ACLTRACE_SNMP_AUTH_KEY)")
+    collect.add_argument("--auth-key", metavar="KEY",
+                         help="v3 authentication passphrase (or $ACLTRACE_SNMP_AUTH_KEY)" + visible)
     collect.add_argument("--auth-protocol", default="sha", help="md5, sha, sha224 ... sha512 (default: sha)")
-    collect.add_argument("--priv-key", metavar="KEY", help="v3 privacy passphrase (or $ACLTRACE_SNMP_PRIV_KEY)")
+    collect.add_argument("--priv-key", metavar="KEY",
+                         help="v3 privacy passphrase (or $ACLTRACE_SNMP_PRIV_KEY)" + visible)
+    collect.add_argument("--keys-file", metavar="FILE", help="a file of NAME=VALUE lines, names community, "
+                         "auth_key, priv_key (as in acltrace_account.conf); keep it readable by you alone")
+    collect.add_argument("--ask-keys", action="store_true",
+                         help="ask on the terminal, without echo, for the keys not given otherwise")
     collect.add_argument("--priv-protocol", default="aes", help="des, 3des, aes, aes192, aes256 (default: aes)")
     collect.add_argument("--v3-context", default="", metavar="NAME", help="v3 context of the device's tables "
                          "(default: none; Cisco's per-VLAN tables are read in contexts vlan-N)")
@@ -113,6 +121,39 @@ def _arguments() -> argparse.ArgumentParser:
                               "only, a devices file for trace/triage --devices, statuses on stderr")
     collect.set_defaults(run=_collect)
     return top
+
+
+_KEY_SOURCES = {"community": "ACLTRACE_SNMP_COMMUNITY", "auth_key": "ACLTRACE_SNMP_AUTH_KEY",
+                "priv_key": "ACLTRACE_SNMP_PRIV_KEY"}
+
+
+def _snmp_keys(args: argparse.Namespace) -> dict:
+    """The SNMP keys, each from the first of: its flag, --keys-file, its environment variable, a prompt
+    (--ask-keys; the privacy key may be left empty for authNoPriv). ValueError for a bad keys file."""
+    from_file = {}
+    if args.keys_file:
+        try:
+            with open(args.keys_file, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+        except OSError as error:
+            raise ValueError(f"--keys-file: {error.strerror}: {args.keys_file}") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            name, equals, value = line.partition("=")
+            if not equals or name.strip() not in _KEY_SOURCES:
+                raise ValueError(f"--keys-file {args.keys_file}:{number}: expected community=, auth_key= or "
+                                 "priv_key=")
+            from_file[name.strip()] = value.strip()
+    wanted = ("auth_key", "priv_key") if args.v3_user else ("community",)
+    keys = {}
+    for name in wanted:
+        value = getattr(args, name) or from_file.get(name) or os.environ.get(_KEY_SOURCES[name])
+        if not value and args.ask_keys:
+            import getpass
+            value = getpass.getpass(f"SNMP {name.replace('_', ' ')}{' (empty: none)' if name == 'priv_key' else ''}: ")
+        keys[name] = value or None
+    return keys
 
 
 def _devices_options(command: argparse.ArgumentParser) -> None:
@@ -191,7 +232,7 @@ def _triage(args: argparse.Namespace) -> int:
     summary = {"sources": args.files or ["-"], "acl_events": sum(counts.values()) + untimed.count,
                "events_without_time": untimed.count, "labels": counts, "year": args.year,
                "window": args.window, "timeout": args.timeout}
-    out = _stdout()
+    out = _stdout(text=args.format == "text")
     report.write(out, args.format, rows, incidents.patterns(), summary)
     out.flush()
     untimed.report()
@@ -200,10 +241,10 @@ def _triage(args: argparse.Namespace) -> int:
 
 def _trace(args: argparse.Namespace) -> int:
     if mac_colon(args.mac) is None:
-        print(f"acltrace trace: {args.mac!r} is not a MAC address", file=sys.stderr)
+        _say(f"acltrace trace: {args.mac!r} is not a MAC address")
         return 2
     trace = _topology(args).trace(args.mac, args.dvc, args.interface)
-    out = _stdout()
+    out = _stdout(text=args.format == "text")
     found = dict(mac=trace.mac, vendor=mac_vendor(trace.mac), **trace.as_dict())
     if args.format == "json":
         json.dump(found, out, indent=2)
@@ -222,17 +263,16 @@ def _collect(args: argparse.Namespace) -> int:
     """Rows on stdout (and status records with --format jsonl); exit 1 when a device was not read whole."""
     from acltrace.snmp import collect as snmpcollect  # pysnmp is needed by this command only
 
-    env = os.environ.get
     try:
+        keys = _snmp_keys(args)
         credentials = snmpcollect.credentials_from(
-            community=None if args.v3_user else args.community or env("ACLTRACE_SNMP_COMMUNITY"),
-            user=args.v3_user, auth_key=args.auth_key or env("ACLTRACE_SNMP_AUTH_KEY"),
-            auth_protocol=args.auth_protocol.lower(), priv_key=args.priv_key or env("ACLTRACE_SNMP_PRIV_KEY"),
+            community=None if args.v3_user else keys.get("community"), user=args.v3_user,
+            auth_key=keys.get("auth_key"), auth_protocol=args.auth_protocol.lower(), priv_key=keys.get("priv_key"),
             priv_protocol=args.priv_protocol.lower(), context=args.v3_context)
         targets = [snmpcollect.Device(*snmpcollect.parse_address(text), credentials=credentials)
                    for text in args.snmp]
     except ValueError as error:
-        print(f"acltrace collect: {error}", file=sys.stderr)
+        _say(f"acltrace collect: {error}")
         return 2
     results = snmpcollect.collect(targets, args.tables, args.timeout, args.retries)
     out = _stdout()
@@ -244,7 +284,7 @@ def _collect(args: argparse.Namespace) -> int:
             out.write(json.dumps(result.status))
             out.write("\n")
         if args.format == "devices" or result.status["status"] != "ok":
-            print(f"acltrace collect: {snmpcollect.status_line(result.status)}", file=sys.stderr)
+            _say(f"acltrace collect: {snmpcollect.status_line(result.status)}")
     out.flush()
     return 0 if all(result.status["status"] == "ok" for result in results) else 1
 
@@ -253,17 +293,25 @@ def _topology(args: argparse.Namespace) -> Topology:
     """The trace's index of the --devices files; what they could not give is said on stderr."""
     tables = devices.load(args.devices, args.platform)
     for problem in tables.problems[:_SHOWN_PROBLEMS]:
-        print(f"acltrace: devices: {problem}", file=sys.stderr)
+        _say(f"acltrace: devices: {problem}")
     if len(tables.problems) > _SHOWN_PROBLEMS:
-        print(f"acltrace: devices: {len(tables.problems) - _SHOWN_PROBLEMS} more problem(s)", file=sys.stderr)
+        _say(f"acltrace: devices: {len(tables.problems) - _SHOWN_PROBLEMS} more problem(s)")
     return Topology(tables.mac, tables.neighbor, tables.arp)
 
 
 _SHOWN_PROBLEMS = 5
 
 
-def _stdout() -> IO[str]:
-    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+def _stdout(text: bool = False) -> IO[str]:
+    """Standard output as UTF-8; for ``text`` (a person reads it on a terminal) control characters from
+    the data are written as escapes."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=False)
+    return PrintableWriter(out) if text else out
+
+
+def _say(message: str) -> None:
+    """A message on stderr; the data it quotes cannot drive the terminal."""
+    print(printable(message), file=sys.stderr)
 
 
 class _Untimed:
@@ -282,8 +330,8 @@ class _Untimed:
     def report(self) -> None:
         if self.count:
             more = ", ..." if self.count > len(self.first) else ""
-            print(f"acltrace: {self.count} ACL event(s) skipped, their device time cannot be read: "
-                  f"{', '.join(self.first)}{more}", file=sys.stderr)
+            _say(f"acltrace: {self.count} ACL event(s) skipped, their device time cannot be read: "
+             f"{', '.join(self.first)}{more}")
 
 
 def _timed_stream(files: list[str], year: int, untimed: _Untimed) -> Iterator[dict]:
@@ -366,4 +414,4 @@ def _write_csv(out: IO[str], events: Iterable[tuple[str, int, dict]]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("source", "line_number") + FIELDS)
     for source, number, ev in events:
-        writer.writerow([source, number] + [ev.get(field, "") for field in FIELDS])
+        writer.writerow([csv_cell(source), number] + [csv_cell(ev.get(field)) for field in FIELDS])

@@ -175,3 +175,26 @@ def test_cli_refuses_half_given_credentials():
     done = run_cli("--snmp=127.0.0.1", "--v3-user=u", "--priv-key=12345678")
     assert done.returncode == 2 and "privacy key needs an authentication key" in done.stderr
     assert "12345678" not in done.stderr
+
+
+def test_keys_never_need_the_command_line(agents, tmp_path):
+    """The flags show in ps; a keys file, the environment or a prompt keep the keys out of it."""
+    auth, priv = V3_USERS["acltrace"]
+    router = f"--snmp=127.0.0.1:{agents['router']}"
+    v3 = ("--v3-user=acltrace", "--v3-context=public", "--tables=arp")
+    keys = tmp_path / "keys"
+    keys.write_text(f"# campus\nauth_key = {auth}\npriv_key={priv}\n")
+    by_file = run_cli(router, *v3, f"--keys-file={keys}")
+    asked = subprocess.run([sys.executable, "-m", "acltrace", "collect", router, *v3, "--ask-keys"],
+                           input=f"{auth}\n{priv}\n", capture_output=True, text=True, cwd=REPO)
+    for done in (by_file, asked):
+        assert done.returncode == 0, done.stderr
+        assert [json.loads(line)["status"] for line in done.stdout.splitlines()
+                if json.loads(line)["kind"] == "status"] == ["ok"]
+        assert auth not in done.stdout + done.stderr and priv not in done.stdout + done.stderr
+    keys.write_text(f"auth-key: {auth}\n")
+    bad = run_cli(router, *v3, f"--keys-file={keys}")
+    assert bad.returncode == 2 and "keys:1: expected community=" in bad.stderr and auth not in bad.stderr
+    helped = run_cli("--help")
+    assert " ".join(helped.stdout.split()).count("visible to every user in the process list") == 3
+

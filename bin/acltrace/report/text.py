@@ -26,6 +26,7 @@ from acltrace.report.incident_rows import (
     place_text,
     report_order,
 )
+from acltrace.safe_output import csv_cell
 from acltrace.triage.incidents import INCIDENT_COLUMNS
 
 _TIMES = ("first_seen", "last_seen")
@@ -89,11 +90,9 @@ def write_csv(out: IO[str], incidents: list, patterns: list, summary: dict) -> N
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return csv_cell(value)
 
 
 # --- text -----------------------------------------------------------------------------------
