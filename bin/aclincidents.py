@@ -12,12 +12,11 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 
+from acltrace.triage.incidents import INCIDENT_COLUMNS  # noqa: E402
 from acltrace_splunk.commands.aclincidents import AclIncidents  # noqa: E402
 from acltrace_splunk.protocol import Option, run  # noqa: E402
 
-COLUMNS = ("_time", "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets", "dest_count",
-           "dest_port_count", "counts_capped", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen",
-           "duration", "hours", "blaster_calendar", "explanation", "next_steps")
+COLUMNS = ("_time",) + INCIDENT_COLUMNS    # _time is first_seen
 
 OPTIONS = (
     # checked when the command starts: "aclincidents: timeout must be a number of seconds ..."

@@ -44,6 +44,7 @@ from conftest import REPO
 from splunkconf import read_conf
 
 from acltrace.logs.fields import FIELDS
+from acltrace.triage.incidents import INCIDENT_COLUMNS as CORE_INCIDENT_COLUMNS
 
 DEFAULT = REPO / "default"
 VIEWS_DIR = DEFAULT / "data" / "ui" / "views"
@@ -91,7 +92,7 @@ def _constant(path, name):
     raise AssertionError(f"{name} not found in {path}")
 
 
-INCIDENT_COLUMNS = _constant(REPO / "bin" / "aclincidents.py", "COLUMNS")
+INCIDENT_COLUMNS = ("_time",) + CORE_INCIDENT_COLUMNS     # aclincidents' rows (bin/aclincidents.py)
 TRACE_FIELDS = _constant(REPO / "bin" / "mactrace.py", "TRACE_FIELDS")
 LABEL_FIELDS = _constant(REPO / "bin" / "backscatter.py", "LABEL_FIELDS")
 
