@@ -69,6 +69,16 @@ def scan(body, header_end, width, at, plain=False):
     return [match.groups("") for match in matches]
 
 
+def first_quoted(body, start, width, at):
+    """Whether the first record from ``start`` quotes one of its cells of the indexes ``at`` (True:
+    as splunkd does every value; then a ``plain`` scan of the body would fail), or None when it is
+    not a record the regex reads."""
+    match = record_regex(width, at).match(body, start)
+    if match is None:
+        return None
+    return any(match.group(2 + 2 * k) is not None for k in range(len(at)))
+
+
 def body_header(body):
     """(the names, where the records start) of a CSV body whose header is its first line, or None.
     splunkd quotes some names (``"_time",host,"__mv__time"``); a line with an odd number of quotes

@@ -29,7 +29,7 @@ already) is re-written by column name. A body the regex does not read whole (or,
 cells, one with a quoted cell among those read, such as a multivalue field's) goes through ``csv.reader``.
 """
 from acltrace.triage.classifier import READS, Classifier
-from acltrace_splunk.csvscan import body_header, csv_cell, scan
+from acltrace_splunk.csvscan import body_header, csv_cell, first_quoted, scan
 from acltrace_splunk.protocol import BETWEEN_CHUNKS, Command, CommandError, read_rows
 from acltrace_splunk.records import epoch, seconds
 
@@ -177,12 +177,13 @@ class Backscatter(Command):
             columns = tuple(names)
             order = [i for i, name in enumerate(columns) if name in _READ]
             names = [columns[i] for i in order]
-            if body.startswith('"', header_end):
+            quoted = first_quoted(body, header_end, len(columns), order)
+            if quoted:
                 # splunkd quotes every value: each cell read is quoted (or empty)
                 records = scan(body, header_end, len(columns), order)
                 if records is not None:
                     return columns, ((groups[0], _quoted_event(names, groups)) for groups in records)
-            else:
+            elif quoted is not None:
                 # the cells we read all plain (a quoted one, such as a multivalue field's, is rare)
                 records = scan(body, header_end, len(columns), order, plain=True)
                 if records is not None:
