@@ -5,7 +5,7 @@ import io
 import pytest
 from scp import quote_as_splunkd
 
-from acltrace_splunk.csvscan import body_header, scan
+from acltrace_splunk.csvscan import body_header, first_quoted, scan
 
 HEADER = "_raw,_time,src_ip,__mv_src_ip\n"
 RECORDS = [
@@ -99,3 +99,12 @@ def test_a_body_quoted_as_splunkd_quotes_it_is_scanned_like_csv_reader_reads_it(
     records = scan(quoted, start, 4, (1, 2))
     assert [(value(tq, tp), value(sq, sp)) for _, tq, tp, sq, sp in records] == expected(text)
     assert scan(quoted, start, 4, (1,), plain=True) is None        # every value quoted: not the plain scan
+
+
+def test_first_quoted_says_whether_the_cells_read_are_quoted_in_the_first_record():
+    plain = body(RECORDS)                      # _raw quoted (a comma in it), _time plain
+    assert first_quoted(plain, len(HEADER), 4, (1,)) is False
+    assert first_quoted(plain, len(HEADER), 4, (0,)) is True
+    quoted = quote_as_splunkd(plain)
+    assert first_quoted(quoted, body_header(quoted)[1], 4, (1,)) is True
+    assert first_quoted(HEADER + 'x,"1,\n', len(HEADER), 4, (1,)) is None
