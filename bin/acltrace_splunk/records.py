@@ -28,16 +28,21 @@ def acl_event(record: dict, names: Sequence[str] = FIELDS) -> dict:
     return event
 
 
-def epoch(value) -> Optional[float]:
-    """Splunk's ``_time`` (a field: the first of several values) as finite epoch seconds, or None.
+# The times a clock can give: from 1970 to the end of year 9999 (Python's datetime, and Splunk's own).
+# A _time outside (milliseconds read as seconds, 1e20, a negative one) is no time at all.
+LAST_TIME = 253402300799.0
 
-    Not the core's ``acltrace.tables.rows.row_time``, which reads a table's cell: any finite time
-    Splunk gives is taken, and it stays a float, as the rows the commands write carry it."""
+
+def epoch(value) -> Optional[float]:
+    """Splunk's ``_time`` (a field: the first of several values) as epoch seconds in 1970-9999, or None.
+
+    Not the core's ``acltrace.tables.rows.row_time``, which reads a table's cell: it stays a float, as
+    the rows the commands write carry it."""
     try:
         time = float(one(value))
     except (TypeError, ValueError):
         return None
-    return time if math.isfinite(time) else None
+    return time if 0.0 <= time <= LAST_TIME else None
 
 
 def seconds(name: str, text, maximum: float) -> float:
