@@ -435,3 +435,18 @@ def test_an_event_whose_labelling_fails_comes_out_labelled_none_and_the_rest_go_
     assert labels[id(poison)]["bs_label"] == "none"
     assert labels[id(poison)]["bs_reason"] == "could not be labelled (RuntimeError: core bug)"
     assert all(labels[id(ev)]["bs_label"] == "scan" for ev, _ in stream if ev is not poison)
+
+
+def test_held_events_are_bounded_and_the_early_ones_counted():
+    """A flood of one window: no more than max_held events wait; every event still comes out, once."""
+    classifier = Classifier(window=300, order="asc", keep_order=True, max_held=1000)
+    out = []
+    for n in range(5000):
+        ev = {"action": "blocked", "vendor_action": "denied", "transport": "tcp", "src_ip": f"203.0.113.{n % 200}",
+              "src_port": "80", "dest_ip": f"198.51.100.{n % 250}", "dest_port": str(1024 + n), "dvc": "r1",
+              "tcp_flag": "RST"}
+        out += classifier.feed(ev, 1700000000.0 + n * 0.01)
+        assert classifier.held() <= 1000
+    out += classifier.finish()
+    assert len(out) == 5000 and classifier.released_early == 4000
+    assert [item["dest_port"] for item, _ in out] == [str(1024 + n) for n in range(5000)]

@@ -42,10 +42,11 @@ direction (late) is added to the aggregates still held and labelled when due; on
 held aggregates reach is labelled from what is held.
 
 Memory bound. Held: the events of the last window and up to two buckets (``held()``, what delayed
-emission needs), and aggregates for at most 2 x buckets + 2 buckets, each one entry per key seen
-in that bucket; an entry holds counters and at most ``BUCKET_DISTINCT_CAP`` distinct destinations.
-So the state is O(events per window + keys per window x buckets x cap), independent of how many
-events the stream has: buckets behind the oldest held event's window are dropped as it moves.
+emission needs; at most ``MAX_HELD``, past which the oldest is labelled early), and aggregates for
+at most 2 x buckets + 2 buckets, each one entry per key seen in that bucket; an entry holds counters
+and at most ``BUCKET_DISTINCT_CAP`` distinct destinations. So the state is O(events per window +
+keys per window x buckets x cap), independent of how many events the stream has: buckets behind the
+oldest held event's window are dropped as it moves.
 """
 import math
 from collections import deque
@@ -67,6 +68,10 @@ from acltrace.triage.signatures import (
 )
 
 LABELS = ("blaster_backscatter", "backscatter", "spoofed_source", "scan", "none")
+# Events held at most (the window's worth that delayed emission needs, ~3 KB each in the backscatter
+# command): past it the oldest is labelled from the aggregates so far, before its window has passed,
+# and counted in ``released_early``. Bounds memory when one window holds more events (a flood).
+MAX_HELD = 200_000
 # The event fields the classifier reads (a caller may pass events holding only these).
 READS = ("action", "dest_ip", "dest_port", "dvc", "icmp_type", "packets", "protocol_version", "reason",
          "src_ip", "src_port", "tcp_flag", "transport", "vendor_action")
@@ -109,7 +114,7 @@ class Classifier:
     """
 
     def __init__(self, window: float = 300.0, order: str = "auto", keep_order: bool = False,
-                 buckets: int = 10):
+                 buckets: int = 10, max_held: int = MAX_HELD):
         if not window > 0:
             raise ValueError(f"window must be > 0 seconds, not {window!r}")
         self._direction = Direction(order)          # in bucket numbers
@@ -125,6 +130,8 @@ class Classifier:
         self._aggs: dict = {}                       # key -> its _Agg, or {bucket: _Agg} when in several
         self._bucket_keys: dict[int, list] = {}     # bucket -> the keys with an _Agg in it (for eviction)
         self._verdicts: dict[int, dict] = {}        # bucket -> key -> verdict over its window
+        self.max_held = max_held
+        self.released_early = 0                     # events labelled before their window had passed
 
     # public
 
@@ -149,6 +156,9 @@ class Classifier:
         else:
             out.append((item, labels))
         pending = self._pending
+        if len(pending) > self.max_held:   # more events in one window than memory allows: the oldest goes
+            out.append(self._final(pending.popleft()))
+            self.released_early += 1
         # events leave when the stream moves to another bucket, or when the first held one is final
         if bucket != self._bucket or (pending and pending[0][4] is not None):
             self._bucket = bucket
