@@ -124,7 +124,7 @@ def _genie_mac(data, platform):
     for vlan, vbody in data.get("mac_table", {}).get("vlans", {}).items():
         for mac, mbody in vbody.get("mac_addresses", {}).items():
             for intf, ibody in mbody.get("interfaces", {}).items():
-                if showparse._NOT_A_PORT.match(intf):
+                if showparse.not_a_port(intf):
                     continue
                 rows.append({"mac": mac_colon(mac), "port": ifname.canonical(intf, platform),
                              "vlan": vlan, "type": (ibody.get("entry_type") or ibody.get("mac_type", "")).lower()})

@@ -97,8 +97,12 @@ _VERBS = re.compile(r"(?:do|sh|sho|show|di|dis|disp|displ|display|ter|term|termi
                     re.IGNORECASE)
 
 _ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][A-Za-z0-9]|[=>78])")
+# A pager's prompt (--More--, <--- More --->, -- MORE --, next page: Space, ... quit: Control-C, (more)) and
+# one blank after it; _unpage takes the blanks before it too. Linear on any line: a run of dashes is
+# tried from its first dash only, and "next page" looks no further than 100 characters for "Control-C".
 _MORE = re.compile(
-    r"[ \t]*(?:-- ?MORE ?--, next page.*?Control-C|<?-{2,} ?\(?more\b[^-\n]*-{2,}>?|\(more\))[ \t]?", re.IGNORECASE)
+    r"(?:-- ?MORE ?--, next page.{0,100}?Control-C|<?(?<!-)-{2,} ?\(?more\b[^-\n]*-{2,}>?|\(more\))[ \t]?",
+    re.IGNORECASE)
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]")
 # No table line is this long; a longer one is junk (and would cost the templates' regexes dearly).
 MAX_LINE = 1024
@@ -122,8 +126,26 @@ def _overstrike(line: str) -> str:
     return "".join(cells)
 
 
+def _unpage(line: str) -> str:
+    """``line`` without its pager prompts, each with the blanks before it and one blank after it."""
+    kept = []
+    end = 0
+    for m in _MORE.finditer(line):
+        start = m.start()
+        while start > end and line[start - 1] in " \t":
+            start -= 1
+        kept.append(line[end:start])
+        end = m.end()
+    if not kept:
+        return line
+    kept.append(line[end:])
+    return "".join(kept)
+
+
 def clean_lines(text: str):
-    """The capture's lines as shown, without paging junk; also the count of unreadable lines dropped."""
+    """The capture's lines as shown, without paging junk; also the count of unreadable lines dropped.
+
+    A line longer than ``MAX_LINE`` once overstruck is dropped before anything else reads it."""
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     out = []
@@ -131,12 +153,15 @@ def clean_lines(text: str):
     for line in text.split("\n"):
         if "\b" in line or "\r" in line:
             line = _overstrike(line.rstrip("\r"))
+        if len(line) > MAX_LINE:
+            dropped += 1
+            continue
         if "ore" in line or "ORE" in line:
-            stripped = _MORE.sub("", line)
+            stripped = _unpage(line)
             if stripped != line and not stripped.strip():
                 continue
             line = stripped
-        if len(line) > MAX_LINE or _UNREADABLE.search(line):
+        if _UNREADABLE.search(line):
             dropped += 1
             continue
         out.append(line)
@@ -187,19 +212,22 @@ def split_capture(text: str, device: Optional[str] = None):
     sections = []
     current = (device, None, 1, None)
     body: list = []
+    blank = True  # no line of body has text yet
     for number, line in enumerate(lines, 1):
         prompt = _prompt(line.lstrip())
-        if prompt is None and current[1] is None and not "".join(body).strip() and recognise(line):
+        if prompt is None and current[1] is None and blank and recognise(line):
             prompt = (current[0], line.strip(), None)  # the command echoed above a bare output
         if prompt is None:
             if line.startswith("{master") or line.startswith("{backup") or line.startswith("{primary"):
                 continue  # Junos routing-engine banner before a prompt
             body.append(line)
+            blank = blank and not line.strip()
             continue
         if body or current[1] is not None:
             sections.append(Section(current[0], current[1], _trim(body), current[2], current[3]))
         current = (prompt[0], prompt[1], number, prompt[2])
         body = []
+        blank = True
     if body or current[1] is not None:
         sections.append(Section(current[0], current[1], _trim(body), current[2], current[3]))
     return [s for s in sections if s.text or s.typed], dropped

@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Optional
 
 import textfsm
@@ -69,7 +69,39 @@ class Tables:
 # --- records -> rows ------------------------------------------------------------------------------
 
 # The switch itself, not a port; NX-OS adds a routed MAC's interface: "sup-eth1(R) (Lo0)", "Drop (Eth1/3.280)"
-_NOT_A_PORT = re.compile(r"(?:cpu|router|switch|drop|self|sup-eth\d*|.*\(r\))(?:\s*\(\S+\))?\Z", re.IGNORECASE)
+_SWITCH_ITSELF = re.compile(r"(?:cpu|router|switch|drop|self|sup-eth\d*)\Z", re.IGNORECASE)
+
+
+def not_a_port(port: str) -> bool:
+    """True when a MAC table's ``port`` is the switch itself: CPU, Router, Switch, Drop, Self, sup-eth1,
+    anything ending in ``(R)`` (a routed MAC), each maybe followed by the ``(interface)`` NX-OS adds.
+
+    What ``(?:cpu|router|switch|drop|self|sup-eth\\d*|.*\\(r\\))(?:\\s*\\(\\S+\\))?\\Z`` (case ignored)
+    matches, in linear time on any text (that regex takes quadratic time on ``(r)(r)(r)...x``)."""
+    newline = port.find("\n")
+
+    def itself(end: int, keyword: bool) -> bool:  # port[:end] names the switch
+        if end >= 3 and port[end - 3] == "(" and port[end - 2] in "rR" and port[end - 1] == ")":
+            return newline < 0 or newline >= end - 3  # ".*" stops at a line end
+        return keyword and bool(_SWITCH_ITSELF.match(port[:end]))
+
+    if itself(len(port), True):
+        return True
+    if not port.endswith(")"):
+        return False
+    # The (interface) suffix: "(", then non-blanks up to the last ")", blanks before it.
+    first = port.find("(")
+    for opening in range(len(port) - 2, -1, -1):
+        if port[opening].isspace():
+            return False
+        if port[opening] == "(" and opening < len(port) - 2:
+            end = opening
+            while end > 0 and port[end - 1].isspace():
+                end -= 1
+            # a keyword has no "(", so it can only end before the first one
+            if itself(end, opening == first):
+                return True
+    return False
 
 
 def _text(value) -> str:
@@ -102,7 +134,7 @@ def mac_rows(records: list, switch: str, platform: str) -> list:
         kind = _first(rec, ("type", "state", "mac_flag")).lower()
         for port in ports if isinstance(ports, list) else [ports]:
             port = (port or "").strip()
-            if port and not _NOT_A_PORT.match(port):
+            if port and not not_a_port(port):
                 rows.append({"mac": mac, "switch": switch, "port": canonical(port, platform), "vlan": vlan,
                              "type": kind})
     return rows
@@ -173,7 +205,7 @@ def _indexes() -> tuple:
     return tuple((clitable.CliTable("index", folder), folder) for folder in (_OUR_TEMPLATES, ntc))
 
 
-@cache
+@lru_cache(maxsize=4096)  # a typed command's arguments are in ``lookup``: bounded
 def template_for(platform: str, lookup: str) -> Optional[str]:
     """Path of the template for ``lookup`` (a full command) on ``platform``, or None."""
     for table, folder in _indexes():
@@ -189,24 +221,34 @@ def _template_text(path: str) -> str:
         return f.read()
 
 
+@cache
+def _fsm(path: str) -> tuple:
+    """The template's parsed state machine and its header in lower case: parsing a template compiles
+    its regexes, ~2 ms, more than most outputs take to read."""
+    fsm = textfsm.TextFSM(io.StringIO(_template_text(path)))
+    return fsm, [name.lower() for name in fsm.header]
+
+
 def run_template(path: str, text: str) -> list:
     """The template's records for ``text``: dicts keyed by lower-case Value names."""
-    fsm = textfsm.TextFSM(io.StringIO(_template_text(path)))
-    header = [name.lower() for name in fsm.header]
+    fsm, header = _fsm(path)
+    fsm.Reset()  # the machine is reused: its start state, no record, no results
     return [dict(zip(header, row)) for row in fsm.ParseText(text)]
 
 
 # --- sections -------------------------------------------------------------------------------------
 
-def _candidates(section: capture.Section, command: Optional[capture.Command], platform: Optional[str]):
-    commands = [command] if command else [capture.recognise(name) for name, _ in capture.COMMANDS]
-    platforms = [platform] if platform else list(_HINTS.get(section.vendor_hint, ())) + [
-        p for p in PLATFORMS if p not in _HINTS.get(section.vendor_hint, ())]
-    for cmd in commands:
-        for plat in platforms:
-            path = template_for(plat, cmd.lookup)
-            if path:
-                yield cmd, plat, path
+@lru_cache(maxsize=1024)  # commands come with their typed arguments: bounded
+def _candidate_list(command: Optional[capture.Command], platform: Optional[str], hint: Optional[str],
+                    kinds: Optional[frozenset] = None) -> tuple:
+    """(command, platform, template path) to try, in order, on a section of ``command`` (None: any command
+    of ``kinds``) whose prompt gave ``hint``."""
+    commands = [command] if command else [
+        cmd for cmd in (capture.recognise(name) for name, _ in capture.COMMANDS) if kinds is None or cmd.kind in kinds]
+    platforms = [platform] if platform else list(_HINTS.get(hint, ())) + [
+        p for p in PLATFORMS if p not in _HINTS.get(hint, ())]
+    return tuple((cmd, plat, path) for cmd in commands for plat in platforms
+                 for path in [template_for(plat, cmd.lookup)] if path)
 
 
 # Output that only one platform prints: its interface names (XR's four-level Gi0/0/0/0, NX-OS's
@@ -216,25 +258,58 @@ def _candidates(section: capture.Section, command: Optional[capture.Command], pl
 _TELLS = {
     "cisco_xr": re.compile(r"\b(?:Gi|Te|Hu|BE|GigabitEthernet|TenGigE|HundredGigE|Bundle-Ether)\d+/\d+/\d+/\d+"
                            r"|^\w{3} \w{3} +\d+ \d\d:\d\d:\d\d\.\d{3} \w+$", re.MULTILINE),
-    "cisco_nxos": re.compile(r"^\s*(?:\S+\s+)?(?:Eth\d+/\d+|mgmt0)\s", re.MULTILINE),
+    "cisco_nxos": re.compile(r"^[^\S\n]*(?:\S+[^\S\n]+)?(?:Eth\d+/\d+|mgmt0)\s", re.MULTILINE),
     "arista_eos": re.compile(r"^(?:Et|Ma)\d+(?:/\d+)*\s|\bMoves +Last Move\b", re.MULTILINE),
 }
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _score(kind: str, plat: str, rows: list, text: str) -> tuple:
     """How well a template read a section: its platform's tell, then plausible rows, then fields filled."""
     if kind == NEIGHBOR:  # a port has a digit; a name has no run of blanks (column misread)
-        rows = [r for r in rows if re.search(r"\d", r["port"]) and "  " not in r["neighbor"]]
+        rows = [r for r in rows if _DIGIT.search(r["port"]) and "  " not in r["neighbor"]]
     tell = plat in _TELLS and bool(rows) and bool(_TELLS[plat].search(text))
     return tell, len(rows), sum(1 for r in rows for v in r.values() if v)
 
 
-def _try(section, cmd, plat, path, text):
-    try:
-        records = run_template(path, text)
-    except Exception as exc:  # noqa: BLE001 - a template's Error state or bug spoils only this section
-        return None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+def _try(section, cmd, plat, path, text, read=None):
+    """(rows, None) of ``cmd``'s template ``path`` on ``text``, or (None, the error); ``read`` keeps each
+    template's records (or error) for the next command and platform that share it."""
+    if read is None or path not in read:
+        try:
+            found = run_template(path, text), None
+        except Exception as exc:  # noqa: BLE001 - a template's Error state or bug spoils only this section
+            found = None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if read is not None:
+            read[path] = found
+    records, error = found if read is None else read[path]
+    if error is not None:
+        return None, error
     return to_rows(cmd.kind, records, section.device or "", plat, cmd.name), None
+
+
+# What parse_section says of output with no prompt and no command that holds no table.
+NOT_A_TABLE = "no MAC, ARP or neighbour table recognised in the output"
+# Output with no prompt and no command is tried as the tables its first lines (those the templates are
+# tried on) could hold: MAC and ARP tables when a word is a MAC, CDP/LLDP tables when a line has their
+# heading (Device ID, System Name, SysName, Chassis id, Local Intf/Interface/Port). Every sample of
+# tests/data/device_outputs has one or the other. Anything else (plain text, a syslog line) is told apart
+# here, in microseconds, rather than by ~60 templates that read nothing or misread its words as a
+# header-less row.
+_NEIGHBOR_HEADING = re.compile(r"device[ -]?id|system ?name|sys ?name|chassis|local ?(?:intf|interface|port)",
+                               re.IGNORECASE)
+_MAC_LIKE = re.compile(r"[0-9A-Fa-f.:-]{11,}\Z")
+
+
+def table_kinds(text: str) -> frozenset:
+    """The kinds of table output with no command could hold: mac and arp when a word of ``text`` is a MAC,
+    neighbor when it has a CDP/LLDP heading; none for plain text."""
+    kinds = {MAC, ARP} if any(_MAC_LIKE.match(word) and mac_colon(word) for word in text.split()) else set()
+    if _NEIGHBOR_HEADING.search(text):
+        kinds.add(NEIGHBOR)
+    return frozenset(kinds)
 
 
 def parse_section(section: capture.Section, platform: Optional[str] = None) -> Tables:
@@ -252,10 +327,15 @@ def parse_section(section: capture.Section, platform: Optional[str] = None) -> T
     lines = section.text.split("\n", _TRIAL_LINES)
     whole = len(lines) <= _TRIAL_LINES
     head = section.text if whole else "\n".join(lines[:_TRIAL_LINES]) + "\n"
+    kinds = table_kinds(head) if command is None else None
+    if kinds is not None and not kinds:
+        tables.problems.append(f"{where}: {NOT_A_TABLE}")
+        return tables
     best = None
     errors = []
-    for cmd, plat, path in _candidates(section, command, platform):
-        rows, error = _try(section, cmd, plat, path, head)
+    read: dict = {}
+    for cmd, plat, path in _candidate_list(command, platform, section.vendor_hint, kinds):
+        rows, error = _try(section, cmd, plat, path, head, read)
         if error:
             errors.append(f"{plat}/{os.path.basename(path)}: {error}")
         else:
@@ -269,7 +349,7 @@ def parse_section(section: capture.Section, platform: Optional[str] = None) -> T
         return tables
     cmd, plat, path, rows, _ = best
     if not rows and command is None:
-        tables.problems.append(f"{where}: no MAC, ARP or neighbour table recognised in the output")
+        tables.problems.append(f"{where}: {NOT_A_TABLE}")
         return tables
     if not whole:
         rows, error = _try(section, cmd, plat, path, section.text)
