@@ -2,8 +2,9 @@
 """REST endpoint "test device": POST /servicesNS/nobody/acltrace/acltrace_test_device.
 
 Form fields: ``device`` (HOST[:PORT]), ``account`` (an SNMP account's name), optional ``tables``,
-``timeout``, ``retries``. Polls that one device now, with the account's secrets read from
-storage/passwords through splunkd (the caller's session key), and answers JSON:
+``timeout``, ``retries``, ``device_deadline``, ``max_rows`` (the input's limits). Polls that one device
+now, with the account's secrets read from storage/passwords through splunkd (the caller's session
+key), and answers JSON:
 ``{"status": "ok|partial|error", "device": sysName, "host", "seconds", "rows": {"mac": n, ...},
 "error": "..."}``. Nothing is indexed. A persistent handler (default/restmap.conf); admins only.
 """
@@ -31,7 +32,8 @@ def test_device(server_uri: str, session_key: str, form: dict) -> tuple:
     try:
         config = snmpinput.settings({"devices": form.get("device", ""), "account": form.get("account", ""),
                                      "tables": form.get("tables"), "timeout": form.get("timeout"),
-                                     "retries": form.get("retries")})
+                                     "retries": form.get("retries"), "device_deadline": form.get("device_deadline"),
+                                     "max_rows": form.get("max_rows")})
         if len(config.devices) != 1:
             raise ValueError("device: test one HOST[:PORT] at a time")
         account = acltrace_accounts.read_account(server_uri, session_key, config.account)
@@ -39,7 +41,8 @@ def test_device(server_uri: str, session_key: str, form: dict) -> tuple:
     except (ValueError, acltrace_accounts.AccountError) as problem:
         return 400, {"status": "error", "error": str(problem)}
     devices = snmpinput.device_list(config, snmpinput.account_credentials(account))
-    [result] = snmpcollect.collect(devices, config.tables, config.timeout, config.retries)
+    [result] = snmpcollect.collect(devices, config.tables, config.timeout, config.retries,
+                                   deadline=config.device_deadline, max_rows=config.max_rows)
     rows = {kind: 0 for kind in ("mac", "arp", "neighbor")}
     for row in result.rows:
         rows[row["kind"]] += 1

@@ -13,6 +13,9 @@ through splunkd, with the session key splunkd hands over), polls the devices tha
 concurrently (acltrace.snmp.collect) and writes, in XML streaming mode, one JSON event per table row
 (sourcetypes ``acltrace:mac``, ``acltrace:arp``, ``acltrace:neighbor``; ``time`` is the poll) and
 one ``acltrace:collector`` status event per device (ok, partial or error, seconds, rows, error).
+Each device is written as soon as it is done (the order the devices finish), then its checkpoint
+entry and its log line, so a slow device holds back no other; a device's poll is bounded by
+``device_deadline`` seconds and ``max_rows`` rows (past either it is cut off: status partial).
 
 Checkpoints: checkpoint_dir holds each device's last poll. A device polled less than ``interval``
 ago is skipped, so a restart of splunkd (which runs every input at once) polls nothing twice, and
@@ -40,6 +43,10 @@ ARGUMENTS = (
     ("timeout", "Timeout", "Seconds to wait for each SNMP answer (default 2).", False),
     ("retries", "Retries", "Times a request is sent again after a timeout (default 1).", False),
     ("concurrency", "Concurrency", "Devices polled at once (default 32).", False),
+    ("device_deadline", "Device deadline", "Seconds one device's whole poll may take; then it is cut off, its "
+     f"rows so far kept and marked partial (default {snmpinput.DEFAULT_DEADLINE:g}).", False),
+    ("max_rows", "Row cap", "Table rows read from one device at most; then it is cut off likewise "
+     f"(default {snmpinput.DEFAULT_MAX_ROWS}).", False),
 )
 
 
@@ -87,13 +94,15 @@ def poll_input(stanza: str, name: str, params: dict, metadata: dict, ew) -> None
                                  f"were polled less than {config.interval} s ago; skipped")
     if not due:
         return
-    results = snmpcollect.collect(due, config.tables, config.timeout, config.retries, config.concurrency)
-    for sourcetype, when, data in snmpinput.events(results, name):
-        ew.write_event(Event(data=data, time=when, sourcetype=sourcetype, stanza=stanza, unbroken=True,
-                             done=True))
-    checkpoint.save({r.device.address: r.status["time"] for r in results}, devices)
-    for result in results:
+    results = snmpcollect.collect_each(due, config.tables, config.timeout, config.retries, config.concurrency,
+                                       config.device_deadline, config.max_rows)
+    for result in results:        # each device as soon as it is done: a slow one holds back no other
+        for sourcetype, when, data in snmpinput.events([result], name):
+            ew.write_event(Event(data=data, time=when, sourcetype=sourcetype, stanza=stanza, unbroken=True,
+                                 done=True))
+        checkpoint.record(result.device.address, result.status["time"])
         ew.log(EventWriter.INFO, f"acltrace_snmp {name}: {snmpcollect.status_line(result.status)}")
+    checkpoint.save({}, devices)      # one line again, without the devices no longer in the input
 
 
 if __name__ == "__main__":

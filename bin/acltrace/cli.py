@@ -94,7 +94,12 @@ def _arguments() -> argparse.ArgumentParser:
     trace.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     trace.set_defaults(run=_trace)
 
-    collect = commands.add_parser("collect", help="read MAC, ARP and CDP/LLDP tables from devices over SNMP")
+    collect = commands.add_parser(
+        "collect", help="read MAC, ARP and CDP/LLDP tables from devices over SNMP",
+        description="Polls the devices concurrently and writes each device's rows, then its status, as soon as "
+                    "that device is done. Status ok: read whole; partial: cut off part way (a walk timed out or "
+                    "failed, or the device reached --device-deadline or --max-rows; the error says which), its "
+                    "rows so far kept and marked \"partial\": true; error: nothing read.")
     collect.add_argument("--snmp", action="append", required=True, metavar="HOST[:PORT]",
                          help="a device to poll (repeat for more; polled concurrently)")
     visible = "; visible to every user in the process list (ps): prefer the environment, --keys-file or --ask-keys"
@@ -116,9 +121,17 @@ def _arguments() -> argparse.ArgumentParser:
                          help="any of mac,arp,neighbors (default: all)")
     collect.add_argument("--timeout", type=_seconds, default=2.0, metavar="S", help="per request (default: 2)")
     collect.add_argument("--retries", type=int, default=1, metavar="N", help="per request (default: 1)")
+    from acltrace.snmp import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS  # the limits only, no pysnmp
+    collect.add_argument("--device-deadline", type=_seconds, default=DEFAULT_DEADLINE, metavar="S",
+                         help="seconds one device's whole poll may take, all its walks; then it is cut off: its "
+                              f"rows so far are kept, marked partial (default: {DEFAULT_DEADLINE:g})")
+    collect.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, metavar="N",
+                         help="table rows read from one device at most (interfaces, VLANs and bridge ports count "
+                              f"too); then it is cut off likewise (default: {DEFAULT_MAX_ROWS})")
     collect.add_argument("--format", choices=("jsonl", "devices"), default="jsonl",
                          help="jsonl: rows and one status record per device (kind status); devices: the rows "
-                              "only, a devices file for trace/triage --devices, statuses on stderr")
+                              "only, a devices file for trace/triage --devices, statuses on stderr. Each "
+                              "device is written as soon as it is done, in the order the devices finish")
     collect.set_defaults(run=_collect)
     return top
 
@@ -260,7 +273,8 @@ def _trace(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    """Rows on stdout (and status records with --format jsonl); exit 1 when a device was not read whole."""
+    """Rows on stdout (and status records with --format jsonl), each device's as soon as it is done, in
+    the order the devices finish; exit 1 when a device was not read whole."""
     from acltrace.snmp import collect as snmpcollect  # pysnmp is needed by this command only
 
     try:
@@ -271,22 +285,25 @@ def _collect(args: argparse.Namespace) -> int:
             priv_protocol=args.priv_protocol.lower(), context=args.v3_context)
         targets = [snmpcollect.Device(*snmpcollect.parse_address(text), credentials=credentials)
                    for text in args.snmp]
+        if args.max_rows < 1:
+            raise ValueError(f"--max-rows: expected a number of rows > 0, not {args.max_rows}")
     except ValueError as error:
         _say(f"acltrace collect: {error}")
         return 2
-    results = snmpcollect.collect(targets, args.tables, args.timeout, args.retries)
-    out = _stdout()
-    for result in results:
-        for row in result.rows:
+    out, whole = _stdout(), True
+    for result in snmpcollect.collect_each(targets, args.tables, args.timeout, args.retries,
+                                           deadline=args.device_deadline, max_rows=args.max_rows):
+        for row in result.rows:       # each device as soon as it is done: a slow one holds back no other
             out.write(json.dumps(row))
             out.write("\n")
         if args.format == "jsonl":
             out.write(json.dumps(result.status))
             out.write("\n")
+        out.flush()
         if args.format == "devices" or result.status["status"] != "ok":
             _say(f"acltrace collect: {snmpcollect.status_line(result.status)}")
-    out.flush()
-    return 0 if all(result.status["status"] == "ok" for result in results) else 1
+        whole = whole and result.status["status"] == "ok"
+    return 0 if whole else 1
 
 
 def _topology(args: argparse.Namespace) -> Topology:

@@ -6,6 +6,7 @@
   secrets decrypted) as collector ``Credentials``; ``check_account`` is the same check for the
   configuration page, where a secret the admin did not retype comes back as a placeholder;
 - ``Checkpoint``: each device's last poll time, so a restart polls only the devices that are due;
+  ``record`` notes one device as soon as it is done (a line appended), ``save`` rewrites the whole;
 - ``events(results)``: the collector's results as ``(sourcetype, time, JSON text)``, one per row and
   one ``acltrace:collector`` status per device.
 
@@ -16,9 +17,11 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Optional
 
+from acltrace.snmp import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS
 from acltrace.snmp.collect import TABLES, Device, parse_address
 from acltrace.snmp.walk import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials
 
@@ -30,6 +33,8 @@ MIN_INTERVAL = 60
 # A run of the input that comes a little early (splunkd's timer) still polls a device that is due.
 EARLY = 0.1
 MAX_DEVICES = 5000
+MAX_DEADLINE = 86400.0          # device_deadline: 1 s to a day
+MAX_ROWS = 10_000_000           # max_rows: 1 to ten million
 PLACEHOLDERS = ("******", "********")   # what splunktaucclib shows for a stored secret
 
 
@@ -42,6 +47,8 @@ class Settings:
     retries: int
     concurrency: int
     interval: int
+    device_deadline: float = DEFAULT_DEADLINE
+    max_rows: int = DEFAULT_MAX_ROWS
 
 
 def parse_devices(text: str) -> tuple:
@@ -100,6 +107,8 @@ def settings(params: dict) -> Settings:
         retries=_number(params, "retries", int, 1, 0, 10),
         concurrency=_number(params, "concurrency", int, 32, 1, 256),
         interval=_number(params, "interval", int, DEFAULT_INTERVAL, MIN_INTERVAL, 7 * 86400),
+        device_deadline=_number(params, "device_deadline", float, DEFAULT_DEADLINE, 1.0, MAX_DEADLINE),
+        max_rows=_number(params, "max_rows", int, DEFAULT_MAX_ROWS, 1, MAX_ROWS),
     )
 
 
@@ -163,44 +172,64 @@ def device_list(config: Settings, credentials: Credentials) -> list:
 # --- checkpoints -------------------------------------------------------------------------------
 
 class Checkpoint:
-    """``{device address: last poll, epoch s}`` of one input, a JSON file in splunkd's checkpoint_dir."""
+    """``{device address: last poll, epoch s}`` of one input, a JSON file in splunkd's checkpoint_dir.
+
+    The file is JSON lines, each ``{"polled": {address: time, ...}}``, later lines winning: ``save``
+    writes it whole as one line (atomically), ``record`` appends one device's line as soon as that
+    device is done, so a run that is stopped part way keeps what it polled. A line that cannot be read
+    (a run killed mid-write) is skipped."""
 
     def __init__(self, directory: str, input_name: str) -> None:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", input_name)
         self.path = os.path.join(directory, f"{safe}.json")
+        self.polled: dict = {}
         try:
             with open(self.path, encoding="utf-8") as handle:
-                loaded = json.load(handle)
-            self.polled = {k: float(v) for k, v in loaded.get("polled", {}).items()}
-        except (OSError, ValueError, AttributeError, TypeError):
-            self.polled = {}
+                text = handle.read()
+        except (OSError, ValueError):
+            text = ""
+        for line in text.splitlines():
+            try:
+                self.polled.update({str(k): float(v) for k, v in json.loads(line).get("polled", {}).items()})
+            except (ValueError, AttributeError, TypeError):
+                continue
+        self._clean_end = text.endswith("\n") or not text     # an append starts a line of its own
 
     def due(self, devices: list, interval: int, now: Optional[float] = None) -> list:
         """The devices not polled within ``interval`` (less a little slack for an early run)."""
         now = time.time() if now is None else now
         return [d for d in devices if now - self.polled.get(d.address, float("-inf")) >= interval * (1 - EARLY)]
 
+    def record(self, address: str, when: float) -> None:
+        """Note one device's poll now (one line appended and flushed)."""
+        self.polled[address] = float(when)
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        line = json.dumps({"polled": {address: self.polled[address]}}) + "\n"
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line if self._clean_end else "\n" + line)
+        self._clean_end = True
+
     def save(self, polled: dict, keep: list) -> None:
-        """Record ``polled`` (address: time) and forget devices no longer in ``keep``."""
+        """Record ``polled`` (address: time) and forget devices no longer in ``keep``: the file rewritten whole."""
         self.polled.update(polled)
         self.polled = {k: v for k, v in self.polled.items() if k in {d.address for d in keep}}
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"polled": self.polled}, handle)
+            handle.write("\n")
         os.replace(tmp, self.path)
+        self._clean_end = True
 
 
 # --- events ------------------------------------------------------------------------------------
 
-def events(results: list, input_name: str = "") -> list:
-    """``(sourcetype, time, JSON text)`` for each row, then the device's status record."""
-    out = []
+def events(results, input_name: str = "") -> Iterator:
+    """``(sourcetype, time, JSON text)`` for each row, then the device's status record, one at a time."""
     for result in results:
         for row in result.rows:
-            out.append((SOURCETYPES[row["kind"]], row["time"], json.dumps(row)))
+            yield SOURCETYPES[row["kind"]], row["time"], json.dumps(row)
         status = dict(result.status)
         if input_name:
             status["input"] = input_name
-        out.append((SOURCETYPES["status"], status["time"], json.dumps(status)))
-    return out
+        yield SOURCETYPES["status"], status["time"], json.dumps(status)

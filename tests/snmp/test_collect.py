@@ -2,11 +2,12 @@
 import json
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 from conftest import REPO
-from snmpagent import V3_USERS, free_udp_port
+from snmpagent import V3_USERS, free_udp_port, generated
 
 from acltrace.snmp.collect import Device, collect, parse_address
 from acltrace.snmp.walk import Credentials
@@ -18,6 +19,23 @@ V2C = Credentials(community="public")
 AUTH_PRIV = Credentials(user="acltrace", auth_key=V3_USERS["acltrace"][0], priv_key=V3_USERS["acltrace"][1],
                         context="public")      # snmpsim serves data in a named context only
 AUTH_NO_PRIV = Credentials(user="acltrace-auth", auth_key=V3_USERS["acltrace-auth"][0], context="public")
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Agents written for the limits' tests (make_snmprec, not committed): ``big``, a Q-BRIDGE switch of
+    5000 MACs on 48 ports (far over a small row cap), and ``dawdling``, 1000 MACs on 8 ports whose every
+    GETBULK of 50 answers in time, after 0.25 s (~5 s for the walk: past a short deadline)."""
+    root = tmp_path_factory.mktemp("hostile")
+    started = {"big": generated("qbridge_switch", root / "big", macs=5000, vlans=10),
+               "dawdling": generated("dawdling", root / "dawdling", entries=1000, every=50, wait_ms=250)}
+    try:
+        for agent in started.values():
+            agent.wait(120)
+        yield {name: agent.port for name, agent in started.items()}
+    finally:
+        for agent in started.values():
+            agent.stop()
 
 
 def poll(port, credentials=V2C, **options):
@@ -122,6 +140,73 @@ def test_a_walk_cut_off_half_way_is_partial(agents):
     assert all(row["partial"] is True for row in result.rows)
 
 
+def test_a_device_over_the_row_cap_is_cut_off_at_the_cap_and_the_others_are_not(agents, hostile):
+    big, router = collect([Device("127.0.0.1", hostile["big"], V2C), Device("127.0.0.1", agents["router"], V2C)],
+                          max_rows=500)
+    assert big.status["status"] == "partial" and big.status["error"] == "cut off at the row cap of 500 rows"
+    # 48 interfaces and 48 bridge ports read first, then the FDB up to the cap: the rest never asked for
+    assert len(big.rows) == big.status["rows"] == 500 - 48 - 48
+    assert all(row["kind"] == "mac" and row["partial"] is True for row in big.rows)
+    assert {row["port"] for row in big.rows} <= {f"Ethernet{n}" for n in range(1, 49)}   # ports were read first
+    assert router.status["status"] == "ok" and router.status["rows"] == 5 and "error" not in router.status
+    assert not any("partial" in row for row in router.rows)
+
+
+def test_the_row_cap_counts_every_table_row_read(agents):
+    """gw-rtr1 has 4 interfaces and 5 ARP entries: 9 rows fit a cap of 9; a cap of 8 cuts the ARP table."""
+    whole = poll(agents["router"], max_rows=9)
+    assert whole.status["status"] == "ok" and len(whole.rows) == 5
+    cut = poll(agents["router"], max_rows=8)
+    assert cut.status["status"] == "partial" and cut.status["error"] == "cut off at the row cap of 8 rows"
+    assert len(cut.rows) == 4 and all(row["partial"] is True for row in cut.rows)
+
+
+def test_a_device_past_its_deadline_is_cut_off_and_the_others_are_not(agents, hostile):
+    started = time.monotonic()
+    dawdling, fast = collect([Device("127.0.0.1", hostile["dawdling"], V2C),
+                              Device("127.0.0.1", agents["cisco-access"], V2C)],
+                             tables=["mac"], timeout=3.0, retries=0, deadline=1.5)
+    elapsed = time.monotonic() - started
+    assert dawdling.status["status"] == "partial", dawdling.status     # every request answered in time
+    assert dawdling.status["error"] == "cut off at the device deadline of 1.5 s"
+    assert 1.5 <= dawdling.status["seconds"] < 2.0 and elapsed < 2.5
+    assert 0 < len(dawdling.rows) < 1000 and all(row["partial"] is True for row in dawdling.rows)
+    assert fast.status["status"] == "ok" and len(fast.rows) == 7
+
+
+def test_a_dead_device_ends_at_its_deadline(agents):
+    dead = free_udp_port()
+    [result] = collect([Device("127.0.0.1", dead, V2C)], timeout=1.0, retries=5, deadline=1.5)
+    assert result.status["status"] == "error" and result.rows == []
+    assert result.status["error"].startswith("no answer within the device deadline of 1.5 s")
+    assert 1.5 <= result.status["seconds"] < 2.0                    # not the 6 s of its retries
+
+
+def test_collect_each_yields_each_device_as_soon_as_it_is_done(agents, hostile):
+    from acltrace.snmp.collect import collect_each
+
+    devices = [Device("127.0.0.1", hostile["dawdling"], V2C), Device("127.0.0.1", agents["cisco-access"], V2C),
+               Device("127.0.0.1", agents["arista-dist"], V2C)]
+    started, seen = time.monotonic(), []
+    for result in collect_each(devices, tables=["mac"], timeout=3.0, retries=0, deadline=None):
+        seen.append((result.status["device"], result.status["status"], time.monotonic() - started))
+    assert sorted(name for name, _, _ in seen[:2]) == ["acc-sw1", "dist-sw2"]
+    assert all(status == "ok" and when < 2.0 for _, status, when in seen[:2])   # not held back by the slow one
+    assert seen[2][:2] == ("dawdle-sw", "ok") and seen[2][2] > 4.0               # ~5 s: 20 requests of 0.25 s
+
+
+def test_collect_each_closed_early_stops_the_polls(agents, hostile):
+    from acltrace.snmp.collect import collect_each
+
+    threads = threading.active_count()
+    started = time.monotonic()
+    results = collect_each([Device("127.0.0.1", hostile["dawdling"], V2C),
+                            Device("127.0.0.1", agents["router"], V2C)], timeout=3.0, retries=0, deadline=None)
+    assert next(results).status["device"] == "gw-rtr1"
+    results.close()                                  # the caller stops reading: the dawdling poll is cancelled
+    assert time.monotonic() - started < 2.0 and threading.active_count() == threads
+
+
 def test_bad_credentials_are_refused_before_polling():
     [result] = collect([Device("127.0.0.1", 9, Credentials(user="u", auth_key="short"))])
     assert result.status["status"] == "error" and "at least 8" in result.status["error"]
@@ -169,6 +254,43 @@ def test_cli_jsonl_status_records_and_secret_keys(agents):
     assert f"127.0.0.1:{dead}" in done.stderr and "error" in done.stderr
     for key in (auth, priv):
         assert key not in done.stdout and key not in done.stderr
+
+
+def test_cli_writes_each_device_as_soon_as_it_is_done(agents, hostile):
+    """The router's rows and status are on stdout while the dawdling switch is still being polled."""
+    command = [sys.executable, "-m", "acltrace", "collect", f"--snmp=127.0.0.1:{hostile['dawdling']}",
+               f"--snmp=127.0.0.1:{agents['router']}", "--community=public", "--tables=mac,arp", "--timeout=3",
+               "--retries=0", "--device-deadline=60"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO) as done:
+        first = []
+        for line in done.stdout:
+            first.append(json.loads(line))
+            if first[-1]["kind"] == "status":
+                break
+        still_polling = done.poll() is None
+        rest, errors = done.communicate(timeout=60)
+    assert [r["kind"] for r in first] == ["arp"] * 5 + ["status"] and first[-1]["device"] == "gw-rtr1"
+    assert first[-1]["status"] == "ok" and still_polling
+    later = [json.loads(line) for line in rest.splitlines()]
+    assert len(later) == 1001 and later[-1]["device"] == "dawdle-sw" and later[-1]["status"] == "ok"
+    assert done.returncode == 0, errors
+
+
+def test_cli_limits(hostile):
+    done = run_cli(f"--snmp=127.0.0.1:{hostile['big']}", "--community=public", "--max-rows=500",
+                   "--device-deadline=30")
+    assert done.returncode == 1
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(records) == 405 and all(r["partial"] is True for r in records[:-1])
+    assert records[-1]["status"] == "partial" and records[-1]["error"] == "cut off at the row cap of 500 rows"
+    assert "bench-sw (127.0.0.1:" in done.stderr and "cut off at the row cap of 500 rows" in done.stderr
+    for bad in ("--max-rows=0", "--max-rows=many", "--device-deadline=0", "--device-deadline=soon"):
+        refused = run_cli("--snmp=127.0.0.1", "--community=public", bad)
+        assert refused.returncode == 2 and bad.split("=")[0] in refused.stderr, bad
+    helped = " ".join(run_cli("--help").stdout.split())
+    assert "--device-deadline S seconds one device's whole poll may take" in helped and "(default: 300)" in helped
+    assert "--max-rows N table rows read from one device at most" in helped and "(default: 250000)" in helped
+    assert "partial: cut off part way" in helped and "as soon as that device is done" in helped
 
 
 def test_cli_refuses_half_given_credentials():

@@ -2,7 +2,8 @@
 
 snmpsim refuses to run as root unless told a user to drop to; it is told the current user and group,
 so as root (CI) it keeps root and reads the Python it runs on, and as anyone else it stays who it is.
-Its index cache goes to a directory of the caller's.
+Its index cache goes to a directory of the caller's. ``generated`` serves a device that
+tools/generators/make_snmprec.py writes on the spot (a table too large to commit, a dawdling agent).
 """
 import grp
 import os
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 RESPONDER = Path(sys.executable).with_name("snmpsim-command-responder")
+GENERATORS = Path(__file__).resolve().parents[2] / "tools" / "generators"
 V3_USERS = {  # user: (auth key, priv key or None); SHA and AES
     "acltrace": ("authkey-123", "privkey-456"),
     "acltrace-auth": ("authkey-789", None),
@@ -75,3 +77,14 @@ def _answers(port: int) -> bool:
             return bool(sock.recv(65535))
         except OSError:
             return False
+
+
+def generated(recording: str, directory: Path, **options) -> Agent:
+    """An agent (started; ``wait`` for it) serving what make_snmprec's function ``recording`` writes,
+    with ``options``, into ``directory`` (its cache in ``directory``/cache)."""
+    if str(GENERATORS) not in sys.path:
+        sys.path.insert(0, str(GENERATORS))
+    import make_snmprec
+
+    getattr(make_snmprec, recording)(directory / "data", **options)
+    return Agent(directory / "data", directory / "cache")

@@ -20,6 +20,10 @@ Devices, one small campus (tests/test_snmpcollect.py traces a MAC through it):
 - ``router``: gw-rtr1: an ARP table (ipNetToMediaTable);
 - ``slow``: slow-sw: a 200-entry BRIDGE-MIB table whose 120th entry answers after 5 s (a walk cut
   off half way by a shorter timeout).
+
+Not committed, written by the tests into a temporary directory: ``dawdling`` (a table whose every
+request answers in time but slowly: a device past its deadline) and ``qbridge_switch`` (a large
+Q-BRIDGE-MIB table: the row cap; also the SNMP benchmark's switch).
 """
 import sys
 from pathlib import Path
@@ -201,13 +205,30 @@ def router(directory: Path) -> None:
 
 
 def slow(directory: Path, entries: int = 200, stall_at: int = 120, wait_ms: int = 5000) -> None:
+    stalling(directory, "slow-sw", "a switch that stalls half way through its MAC table", entries, [stall_at], wait_ms)
+
+
+def dawdling(directory: Path, entries: int = 1000, every: int = 50, wait_ms: int = 250) -> None:
+    """A switch that answers every request in time but never gets done: every ``every``-th entry of its
+    ``entries``-entry BRIDGE-MIB table answers after ``wait_ms``, so each GETBULK of ``every`` entries
+    waits once and the whole walk takes entries / every * wait_ms (the tests' device past its deadline)."""
+    stalling(directory, "dawdle-sw", "a switch that answers slowly, request after request", entries,
+             range(every // 2, entries, every), wait_ms)
+
+
+def numbered_mac(n: int) -> str:
+    return f"02:00:00:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x}"
+
+
+def stalling(directory: Path, name: str, descr: str, entries: int, stalls, wait_ms: int) -> None:
+    """A BRIDGE-MIB switch of ``entries`` MACs on 8 ports whose dot1dTpFdbPort entries numbered
+    ``stalls`` answer after ``wait_ms`` (snmpsim's delay variation holds the whole agent that long)."""
     names = {n: f"Ethernet{n}" for n in range(1, 9)}
-    records = {**system("slow-sw", "a switch that stalls half way through its MAC table"),
-               **interfaces(names, names)}
+    records = {**system(name, descr), **interfaces(names, names)}
     records.update(bridge({n: n for n in names}, [
-        (f"02:00:00:00:{n // 256:02x}:{n % 256:02x}", n % 8 + 1, LEARNED) for n in range(entries)]))
-    mac = f"02:00:00:00:{stall_at // 256:02x}:{stall_at % 256:02x}"
-    records[f"{FDB}.2.{mac_index(mac)}"] = ("2:delay", f"value={stall_at % 8 + 1},wait={wait_ms}")
+        (numbered_mac(n), n % 8 + 1, LEARNED) for n in range(entries)]))
+    for n in stalls:
+        records[f"{FDB}.2.{mac_index(numbered_mac(n))}"] = ("2:delay", f"value={n % 8 + 1},wait={wait_ms}")
     write_device(directory, records)
 
 

@@ -1,1 +1,14 @@
-"""Collecting MAC, ARP and neighbour tables over SNMP: the walk, the MIB tables, the collector."""
+"""Collecting MAC, ARP and neighbour tables over SNMP: the walk, the MIB tables, the collector.
+
+The limits of one device's poll (``acltrace.snmp.collect``) are here, where reading them needs no
+pysnmp (the CLI's ``--help``, the input's settings):
+
+- ``DEFAULT_DEADLINE``: the seconds one device's whole poll (every walk of every table) may take: the
+  input's default interval, so a device never runs into its own next poll. A 100,000-entry MAC table
+  takes ~60 s from snmpsim (a slow, pure-Python agent), so a large switch fits with room to spare.
+- ``DEFAULT_MAX_ROWS``: the table rows read from one device at most: a 100,000-MAC core switch with as
+  large an ARP table (and its interfaces, VLANs, neighbours) fits; a device holds at most this many
+  rows in memory (~1.2 kB each at the peak of a Q-BRIDGE walk: ~300 MB).
+"""
+DEFAULT_DEADLINE = 300.0
+DEFAULT_MAX_ROWS = 250_000

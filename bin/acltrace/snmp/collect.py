@@ -1,11 +1,15 @@
 """The SNMP collector: MAC, ARP and neighbour tables of many devices, polled concurrently, as JSON rows.
 
-    results = collect([Device("10.0.0.2", credentials=Credentials(community="..."))], tables={"mac"})
+    for result in collect_each([Device("10.0.0.2", credentials=Credentials(community="..."))], tables={"mac"}):
+        write(result.rows, result.status)
 
 Each device gives a ``Result``: its rows (the ``acltrace:mac``, ``acltrace:arp`` and ``acltrace:neighbor``
 schema, with ``kind``, the poll's ``time`` and ``source`` ``snmp``) and its status record
 (``acltrace:collector``: ``{"kind": "status", "device", "host", "status", "seconds", "rows", "time"}``,
-plus ``error`` when the status is not ``ok``).
+plus ``error`` when the status is not ``ok``). ``collect_each`` yields each device's result as soon as
+that device is done, in the order the devices finish (a slow device holds back no other); ``collect``
+returns them all at the end, in the order the devices were given. Within a result, the rows come
+table by table (mac, arp, neighbors), each in the order the agent gave them.
 
 Per device, in order: sysName (the rows' switch/device name), ifName/ifDescr, then
 - mac: per VLAN on Cisco (vtpVlanState lists VLANs: community ``name@VLAN`` or v3 context ``vlan-N``),
@@ -13,28 +17,38 @@ Per device, in order: sysName (the rows' switch/device name), ifName/ifDescr, th
 - arp: ipNetToPhysicalTable, else ipNetToMediaTable;
 - neighbors: CISCO-CDP-MIB cdpCacheTable and LLDP-MIB lldpRemTable.
 
+Limits per device (``acltrace.snmp.walk.Limits``): a poll ends at the latest ``deadline`` seconds
+after it starts (default ``acltrace.snmp.DEFAULT_DEADLINE``, 300), and after ``max_rows`` table rows
+read (default ``DEFAULT_MAX_ROWS``, 250,000), whatever the agent keeps sending.
+
 Status: ``ok``; ``error`` when the device gave nothing (no answer, bad credentials: no rows);
-``partial`` when a walk was cut off (timeout or agent error part way): the device is asked nothing
-more, the rows read so far are kept, and every row it gave carries ``"partial": true``, because
-the poll is not the whole table.
-Each request has its own timeout and retries; devices are polled concurrently on one asyncio loop,
+``partial`` when the poll was cut off: a walk timed out or got an agent error part way, or the device
+reached its deadline or row cap (``error`` says which, with the number). The device is then asked
+nothing more, the rows read so far are kept, and every row it gave carries ``"partial": true``,
+because the poll is not the whole table.
+Each request has its own timeout and retries; devices are polled concurrently on one asyncio loop
+(in a thread of its own, so the caller writes one device's results while the others are polled),
 so a slow or dead device costs its own time only.
 """
 import asyncio
+import queue
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Optional
 
 from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
-from acltrace.snmp import mib
-from acltrace.snmp.walk import Agent, Credentials, SnmpError
+from acltrace.snmp import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS, mib
+from acltrace.snmp.walk import Agent, Credentials, Limits, SnmpError
 from acltrace.tables.rows import ARP, MAC, NEIGHBOR
 
 # The tables a poll can read, as --tables and inputs.conf's tables= name them (the neighbour table as its
 # lookup, acltrace_neighbors); READERS gives the kind of row each is.
 TABLES = ("mac", "arp", "neighbors")
 DEFAULT_PORT = 161
+DEFAULT_LIMITS = Limits(DEFAULT_DEADLINE, DEFAULT_MAX_ROWS)
 
 
 @dataclass(frozen=True)
@@ -71,36 +85,106 @@ class Result:
     status: dict
 
 
-def collect(devices: list, tables=TABLES, timeout: float = 2.0, retries: int = 1,
-            concurrency: int = 64) -> list:
+def collect(devices: list, tables=TABLES, timeout: float = 2.0, retries: int = 1, concurrency: int = 64,
+            deadline: Optional[float] = DEFAULT_DEADLINE, max_rows: Optional[int] = DEFAULT_MAX_ROWS) -> list:
     """Poll ``devices`` (at most ``concurrency`` at once); one ``Result`` each, in the order given."""
-    return asyncio.run(collect_async(devices, tables, timeout, retries, concurrency))
+    results: list = [None] * len(devices)
+    for position, result in _polled(devices, tables, timeout, retries, concurrency, Limits(deadline, max_rows)):
+        results[position] = result
+    return results
 
 
-async def collect_async(devices: list, tables=TABLES, timeout: float = 2.0, retries: int = 1,
-                        concurrency: int = 64) -> list:
-    engine = SnmpEngine()
-    slots = asyncio.Semaphore(concurrency)
+def collect_each(devices: list, tables=TABLES, timeout: float = 2.0, retries: int = 1, concurrency: int = 64,
+                 deadline: Optional[float] = DEFAULT_DEADLINE,
+                 max_rows: Optional[int] = DEFAULT_MAX_ROWS) -> Iterator[Result]:
+    """Poll ``devices`` (at most ``concurrency`` at once); yield each device's ``Result`` as soon as its
+    poll ends, in the order they end. Closing the iterator early stops the polls still running."""
+    for _, result in _polled(devices, tables, timeout, retries, concurrency, Limits(deadline, max_rows)):
+        yield result
 
-    async def one(device: Device) -> Result:
-        async with slots:
-            return await poll(engine, device, tables, timeout, retries)
 
+_DONE = object()
+
+
+def _polled(devices: list, tables, timeout: float, retries: int, concurrency: int, limits: Limits) -> Iterator:
+    """``(position, Result)`` as each device's poll ends. The polls run on an asyncio loop in a thread of
+    their own, so they go on while the caller writes what it was given (the loop never waits for it)."""
+    poller = _Poller(list(devices), tables, timeout, retries, concurrency, limits)
+    poller.start()
     try:
-        return list(await asyncio.gather(*(one(device) for device in devices)))
+        while True:
+            item = poller.done.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
     finally:
-        engine.close_dispatcher()
+        poller.stop()
+
+
+class _Poller(threading.Thread):
+    def __init__(self, devices: list, tables, timeout: float, retries: int, concurrency: int,
+                 limits: Limits) -> None:
+        super().__init__(name="acltrace-snmp-poller", daemon=True)
+        self.devices, self.tables, self.timeout, self.retries = devices, tables, timeout, retries
+        self.concurrency, self.limits = concurrency, limits
+        self.done: queue.SimpleQueue = queue.SimpleQueue()
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        self._task: Optional[asyncio.Task] = None
+        self._started = threading.Event()
+        self._stopping = False
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self._main())
+            self.done.put(_DONE)
+        except asyncio.CancelledError:
+            self.done.put(_DONE)
+        except BaseException as error:  # a bug, not a device: the caller raises it
+            self.done.put(error)
+        finally:
+            self._started.set()
+
+    async def _main(self) -> None:
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        self._started.set()
+        if self._stopping:
+            return
+        engine = SnmpEngine()
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(position: int, device: Device) -> None:
+            async with slots:
+                result = await poll(engine, device, self.tables, self.timeout, self.retries, self.limits)
+            self.done.put((position, result))
+
+        try:
+            await asyncio.gather(*(one(position, device) for position, device in enumerate(self.devices)))
+        finally:
+            engine.close_dispatcher()
+
+    def stop(self) -> None:
+        """Cancel the polls still running (the caller stopped reading) and wait for the thread."""
+        self._stopping = True
+        self._started.wait()
+        if self.is_alive() and self._loop is not None and self._task is not None:
+            try:
+                self._loop.call_soon_threadsafe(self._task.cancel)
+            except RuntimeError:     # the loop has closed: nothing is running
+                pass
+        self.join()
 
 
 async def poll(engine: SnmpEngine, device: Device, tables=TABLES, timeout: float = 2.0,
-               retries: int = 1) -> Result:
+               retries: int = 1, limits: Limits = DEFAULT_LIMITS) -> Result:
     """One device's rows and status; never raises for what the device does."""
     now, started = int(time.time()), time.monotonic()
     rows: list = []
     name, status, error = device.host, "ok", ""
     try:
         device.credentials.check()
-        agent = await Agent.open(engine, device.host, device.port, device.credentials, timeout, retries)
+        agent = await Agent.open(engine, device.host, device.port, device.credentials, timeout, retries, limits)
         name = mib.text((await agent.get(mib.SYS_NAME)).get(mib.SYS_NAME)) or device.host
         ifnames = mib.interface_names(await agent.columns(mib.IF_NAME, mib.IF_DESCR))
         for table in TABLES:
@@ -131,11 +215,13 @@ async def mac_rows(agent: Agent, ifnames: dict, switch: str) -> list:
             found = await in_vlan.columns(mib.BASE_PORT_IFINDEX, mib.FDB_PORT, mib.FDB_STATUS)
             rows += mib.bridge_macs(found, ifnames, switch, str(vlan))
         return rows
-    found = await agent.columns(mib.QFDB_PORT, mib.QFDB_STATUS)
+    # The small tables the FDB rows are read through first, so that an FDB walk cut off part way (by
+    # the row cap, the deadline) still gives the rows it read.
+    found = await agent.columns(mib.BASE_PORT_IFINDEX, mib.VLAN_FDB_ID)
+    found.update(await agent.columns(mib.QFDB_PORT, mib.QFDB_STATUS))
     if found[mib.QFDB_PORT]:
-        found.update(await agent.columns(mib.BASE_PORT_IFINDEX, mib.VLAN_FDB_ID))
         return mib.qbridge_macs(found, ifnames, switch)
-    found = await agent.columns(mib.BASE_PORT_IFINDEX, mib.FDB_PORT, mib.FDB_STATUS)
+    found.update(await agent.columns(mib.FDB_PORT, mib.FDB_STATUS))
     return mib.bridge_macs(found, ifnames, switch)
 
 

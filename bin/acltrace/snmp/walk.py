@@ -2,15 +2,24 @@
 
 An ``Agent`` is one device in one context. ``columns`` walks several columns of a table, each by
 its own GETBULK requests, all at once, and gives each column as ``{index: value}`` with the index a
-tuple of ints and the value ``bytes`` (strings, addresses) or ``int``. A device that never answered
-raises ``NoAnswer``. Once it has answered, a request that times out or gets an error cuts the poll:
-the walk returns what it had read, ``cut`` says why, and every later request of the device (in any
-context) returns nothing at once, so a caller reads on to the end and then looks at ``cut``.
+tuple of ints and the value ``bytes`` (strings, addresses; at most ``MAX_OCTETS``) or ``int``. A
+device that never answered raises ``NoAnswer``. Once it has answered, a request that times out or
+gets an error cuts the poll: the walk returns what it had read, ``cut`` says why, and every later
+request of the device (in any context) returns nothing at once, so a caller reads on to the end and
+then looks at ``cut``.
+
+``Limits`` bound one device's whole poll, whatever its agent does: ``deadline`` seconds for all its
+requests (a request still unanswered then is abandoned), and ``max_rows`` table rows read (a call of
+``columns`` reads as many rows as its longest column; interfaces, bridge ports and VLANs count too).
+Reaching either cuts the poll as above (``cut`` names the limit and its number); a device that never
+answered before the deadline raises ``NoAnswer``. So a device's memory is bounded by ``max_rows`` rows
+of at most the columns of one call, each value of at most ``MAX_OCTETS`` bytes.
 
 Keys (community, v3 passphrases) live only in ``Credentials``, whose repr hides them.
 """
 import asyncio
 import importlib.util
+import time
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
@@ -41,6 +50,10 @@ PRIV_PROTOCOLS = {
     "aes128": usm.USM_PRIV_CFB128_AES, "aes192": usm.USM_PRIV_CFB192_AES, "aes256": usm.USM_PRIV_CFB256_AES,
 }
 MAX_REPETITIONS = 50
+# The longest string value kept: every string column the collector reads (DisplayString,
+# SnmpAdminString, LLDP and CDP ids, addresses) is at most 255 octets by its MIB, so only a hostile
+# agent loses anything; a longer value is cut to this length.
+MAX_OCTETS = 255
 
 
 class SnmpError(Exception):
@@ -51,12 +64,31 @@ class NoAnswer(SnmpError):
     """Nothing came back: host down or unreachable, wrong community, or wrong v3 user or keys."""
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one device's poll may take: ``deadline`` seconds in all (None: no limit) and ``max_rows``
+    table rows read (None: no limit)."""
+
+    deadline: Optional[float] = None
+    max_rows: Optional[int] = None
+
+
 @dataclass
 class _Progress:
     """What a device has done so far, shared by its contexts."""
 
+    limits: Limits = field(default_factory=Limits)
+    ends: float = float("inf")      # time.monotonic() of the deadline
     answered: bool = False
     cut: str = ""
+    rows: int = 0                   # table rows read by the calls of ``columns`` done so far
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
+
+    def room(self) -> float:
+        """How many rows one more column may read before the row cap."""
+        return float("inf") if self.limits.max_rows is None else self.limits.max_rows - self.rows
 
 
 @dataclass(frozen=True)
@@ -108,12 +140,15 @@ class Agent:
     """One device's agent in one context: GETs and column walks, each request with its timeout and retries."""
 
     def __init__(self, engine: SnmpEngine, target, credentials: Credentials,
-                 max_repetitions: int = MAX_REPETITIONS) -> None:
+                 max_repetitions: int = MAX_REPETITIONS, limits: Limits = Limits(),
+                 started: Optional[float] = None) -> None:
         self.engine, self.target, self.credentials = engine, target, credentials
         self.max_repetitions = max_repetitions
         self._auth = credentials._auth_data()
         self._context = ContextData(contextName=credentials.context)
-        self._progress = _Progress()
+        self._progress = _Progress(limits)
+        if limits.deadline is not None:
+            self._progress.ends = (time.monotonic() if started is None else started) + limits.deadline
 
     @property
     def cut(self) -> str:
@@ -122,16 +157,21 @@ class Agent:
 
     @classmethod
     async def open(cls, engine: SnmpEngine, host: str, port: int, credentials: Credentials,
-                   timeout: float, retries: int) -> "Agent":
+                   timeout: float, retries: int, limits: Limits = Limits()) -> "Agent":
+        """The device's agent; its ``limits`` count from now."""
+        started = time.monotonic()
         transport = Udp6TransportTarget if ":" in host else UdpTransportTarget
         try:
-            target = await transport.create((host, port), timeout=timeout, retries=retries)
+            target = await asyncio.wait_for(transport.create((host, port), timeout=timeout, retries=retries),
+                                            limits.deadline)
+        except asyncio.TimeoutError:
+            raise NoAnswer(f"cannot resolve {host} within the device deadline of {limits.deadline:g} s") from None
         except Exception as error:  # pysnmp wraps resolver errors in its own PySnmpError
             raise NoAnswer(f"cannot resolve {host}: {error}") from None
-        return cls(engine, target, credentials)
+        return cls(engine, target, credentials, limits=limits, started=started)
 
     def in_vlan(self, vlan: int) -> "Agent":
-        """The same device, its bridge tables of ``vlan`` (Cisco)."""
+        """The same device, its bridge tables of ``vlan`` (Cisco); the same limits and progress."""
         agent = Agent(self.engine, self.target, self.credentials.in_vlan(vlan), self.max_repetitions)
         agent._progress = self._progress
         return agent
@@ -140,17 +180,22 @@ class Agent:
         """``{oid: value}`` of the instances that exist."""
         if self.cut:
             return {}
-        error, status, _, var_binds = await get_cmd(
+        answer = await self._request(get_cmd(
             self.engine, self._auth, self.target, self._context,
-            *(ObjectType(ObjectIdentity(oid)) for oid in oids), lookupMib=False)
+            *(ObjectType(ObjectIdentity(oid)) for oid in oids), lookupMib=False))
+        if answer is None:
+            return {}
+        error, status, _, var_binds = answer
         if not self._answered(error, status):
             return {}
         return {str(name): _value(value) for name, value in var_binds
                 if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
 
     async def columns(self, *columns: str) -> dict:
-        """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked side by side."""
+        """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked side by side; the
+        rows they read (the longest column's) count against the row cap."""
         walks = await asyncio.gather(*(self._walk(column) for column in columns))
+        self._progress.rows += max((len(walk) for walk in walks), default=0)
         return dict(zip(columns, walks))
 
     async def _walk(self, column: str) -> dict:
@@ -158,10 +203,14 @@ class Agent:
         answers one the collector decodes another."""
         root = last = ObjectName(column)
         got: dict = {}
+        room = self._progress.room()
         while not self.cut:
-            error, status, _, var_binds = await bulk_cmd(
+            answer = await self._request(bulk_cmd(
                 self.engine, self._auth, self.target, self._context, 0, self.max_repetitions,
-                ObjectType(ObjectIdentity(last)), lookupMib=False)
+                ObjectType(ObjectIdentity(last)), lookupMib=False))
+            if answer is None:
+                break
+            error, status, _, var_binds = answer
             if not self._answered(error, status) or not var_binds:
                 break
             for name, value in var_binds:
@@ -170,9 +219,30 @@ class Agent:
                 if name <= last:
                     self._progress.cut = f"agent returned a non-increasing OID {name} in {column}"
                     return got
+                if len(got) >= room:
+                    self._progress.cut = f"cut off at the row cap of {self._progress.limits.max_rows} rows"
+                    return got
                 got[tuple(name[len(root):])] = _value(value)
                 last = name
         return got
+
+    async def _request(self, command) -> Optional[tuple]:
+        """The answer to ``command`` (a pysnmp request), or None when the deadline came first (the
+        poll is then cut off; a device that never answered raises NoAnswer)."""
+        remaining = self._progress.remaining()
+        if remaining > 0:
+            try:
+                return await asyncio.wait_for(command, None if remaining == float("inf") else remaining)
+            except asyncio.TimeoutError:
+                pass
+        else:
+            command.close()     # never started
+        deadline = self._progress.limits.deadline
+        if not self._progress.answered:
+            raise NoAnswer(f"no answer within the device deadline of {deadline:g} s: host down or unreachable, "
+                           "or wrong community or v3 user/keys")
+        self._progress.cut = self._progress.cut or f"cut off at the device deadline of {deadline:g} s"
+        return None
 
     def _answered(self, error, status) -> bool:
         """True for an answer; raises NoAnswer if the device never answered, else notes the cut."""
@@ -188,9 +258,9 @@ class Agent:
 
 
 def _value(value) -> object:
-    """``bytes`` for strings and addresses, ``int`` for numbers, a tuple of ints for OIDs."""
+    """``bytes`` for strings and addresses (at most MAX_OCTETS), ``int`` for numbers, a tuple of ints for OIDs."""
     if hasattr(value, "asOctets"):
-        return value.asOctets()
+        return value.asOctets()[:MAX_OCTETS]
     if hasattr(value, "asTuple"):
         return value.asTuple()
     return int(value)
