@@ -65,3 +65,38 @@ def test_event_time_of_parsed_seed_line():
                      "192.0.2.9(1515), 1 packet")
     assert event_time(ev, 2004) == pytest.approx(utc(2004, 8, 4, 15, 17, 53) + 0.949)
     assert event_time({}, 2004) is None
+
+
+@pytest.mark.parametrize("text", [
+    "0000 Nov 24 10:00:00", "Nov 24 0000 10:00:00", "0000-01-01T00:00:00Z",     # year 0 is no year
+    "9999-12-31T23:59:59-05:00", "Dec 31 9999 23:30:00 EST",                    # past 9999 once in UTC
+    "0001-01-01T00:00:00+01:00", "Jan  1 0001 00:59:59 +01:00",                # before year 1 in UTC
+])
+def test_a_time_no_calendar_holds_is_unknown(text):
+    assert parse_device_time(text, 2026) is None
+    assert event_time(parse_event(f"Nov 24 10:17:55 r1 9: {text}: %SEC-6-IPACCESSLOGP: list 101 denied tcp "
+                                  "10.0.0.1(1) -> 10.0.0.2(2), 1 packet"), 2026) is None
+
+
+@pytest.mark.parametrize("year", [0, -1, 10000, 10**12])
+def test_a_year_no_calendar_holds_is_unknown(year):
+    assert parse_device_time("Nov 24 10:00:00", year) is None
+
+
+def test_the_calendars_first_and_last_seconds_are_times():
+    assert parse_device_time("0001-01-01T00:00:00Z", 2026) == utc(1, 1, 1)
+    assert parse_device_time("Dec 31 9999 23:59:59.999", 2026) == pytest.approx(utc(9999, 12, 31, 23, 59, 59.999))
+    assert parse_device_time("Dec 31 23:59:59", 9999) == utc(9999, 12, 31, 23, 59, 59)
+
+
+def test_in_calendar_and_utc():
+    import datetime
+
+    from acltrace.logs.device_time import END, FIRST_SECOND, in_calendar
+    from acltrace.logs.device_time import utc as as_utc
+    for bad in (1e20, -1e20, END, FIRST_SECOND - 1, float("nan"), float("inf"), 10**400, None, "1", b"1"):
+        assert not in_calendar(bad) and as_utc(bad) is None
+    assert as_utc(0) == datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    assert as_utc(FIRST_SECOND) == datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)
+    assert as_utc(END - 1e-4).year == 9999 and as_utc(-1.5).isoformat() == "1969-12-31T23:59:58.500000+00:00"
+    assert as_utc(1795602473.949) == datetime.datetime.fromtimestamp(1795602473.949, datetime.timezone.utc)

@@ -273,3 +273,18 @@ def test_row_values():
             "Bridge-Aggregation5", "peer-link", "vPC Peer-Link"]
     assert all(is_lag(p) for p in lags)
     assert not any(is_lag(p) for p in ["GigabitEthernet1/0/24", "Ethernet1/1", "ge-0/0/1", "FastEthernet0/7"])
+
+
+def test_a_time_no_calendar_holds_is_unknown():
+    """A device clock gone wild or a hostile cell (1e20, an int of 400 digits) is an unknown time, never an
+    error: the trace goes on without it."""
+    end = 253402300800                      # 10000-01-01T00:00:00Z
+    assert row_time(end - 1) == end - 1
+    wild = (1e20, "1e20", "1e300", 10**400, "1" + "0" * 400, end, float(end))
+    assert [row_time(v) for v in wild] == [None] * len(wild)
+    for first, last in ((1e20, 1e20), (T, 1e20), (10**400, "1e300")):
+        topo = Topology([mac(PC, ACC2, "FastEthernet0/7", "20", last, first)])
+        trace = topo.trace(PC, now=1e20)
+        assert (trace.verdict, trace.switch, trace.port, trace.last_seen) == ("edge_port", ACC2, "FastEthernet0/7",
+                                                                             None)
+        assert "last seen" not in trace.reason and trace.fields()["trace_last_seen"] == ""

@@ -103,6 +103,19 @@ def test_blaster_calendar():
     assert not blaster_calendar(calendar.timegm((2004, 8, 4, 10, 17, 53)))    # the seed's date
 
 
+@pytest.mark.parametrize("epoch", [1e20, -1e20, 253402300800, 10**400],
+                         ids=["1e20", "-1e20", "year-10000", "400-digits"])
+def test_a_time_no_calendar_holds_fits_no_trigger_and_fails_nothing(epoch):
+    """Extreme times (a caller's _time of 1e20) make an incident whose dates do not fit: check the clock."""
+    assert blaster_calendar(epoch) is False
+    inc = Incidents()
+    assert inc.feed(ios("127.0.0.1", 80, "10.20.1.1", 1515), {"bs_label": "blaster_backscatter"}, epoch) == []
+    [row] = inc.finish()
+    assert row["first_seen"] == row["last_seen"] == epoch and row["blaster_calendar"] is False
+    assert "check the device clock" in row["explanation"]
+    assert inc.patterns()[0]["pattern"].startswith("one burst, UTC hours ")
+
+
 def test_broadcast_variant_names_the_sources_slash16():
     rnd = random.Random(4)
     stream = [(ios(f"10.20.{rnd.randrange(256)}.{rnd.randrange(1, 255)}", rnd.randrange(1000, 2000),

@@ -12,9 +12,13 @@ The offline CLI orders and windows events by this time; inside Splunk the search
   such as IST are left out for that reason; CST is the US one); ``zone_known``
   tells a caller whether that happened.
 
-An uptime stamp (``2y10w``, ``00:12:31``) or anything unreadable gives None.
+An uptime stamp (``2y10w``, ``00:12:31``) or anything unreadable gives None, and so does a time no
+UTC calendar date holds (``in_calendar``: years 1 to 9999, what ``datetime`` can write): a stamp of
+year 0000, or of 31 Dec 9999 with a zone west of UTC, is a clock gone wild or a hostile line, an
+unknown time, never an error. ``utc`` gives a time as a UTC datetime on that same condition.
 """
 import calendar
+import datetime
 import re
 from typing import Optional
 
@@ -40,6 +44,31 @@ _ISO = re.compile(
     rf"(?P<y>\d{{4}})-(?P<mo>\d\d)-(?P<d>\d\d)[T ]{_CLOCK}(?P<off>Z|[+-]\d\d:?\d\d)?{_ZONE}")
 _OFFSET = re.compile(r"(?:UTC|GMT)?(?P<sign>[+-])(?P<hh>\d{1,2})(?::?(?P<mm>\d\d))?\Z")
 
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+# The epoch seconds a UTC calendar date can be written for: 0001-01-01T00:00:00Z up to, not
+# including, 10000-01-01T00:00:00Z.
+FIRST_SECOND = float(calendar.timegm((1, 1, 1, 0, 0, 0)))
+END = float(calendar.timegm((9999, 12, 31, 23, 59, 59)) + 1)
+
+
+def in_calendar(seconds: object) -> bool:
+    """True for epoch seconds (a number) that a UTC calendar date holds (years 1 to 9999)."""
+    try:
+        return FIRST_SECOND <= seconds < END      # False for NaN and the infinities
+    except TypeError:
+        return False
+
+
+def utc(seconds: object) -> Optional[datetime.datetime]:
+    """Epoch seconds as an aware UTC datetime (microseconds rounded as ``datetime.fromtimestamp``
+    rounds them, on any platform and before 1970 too); None for a time ``in_calendar`` refuses."""
+    if not in_calendar(seconds):
+        return None
+    try:
+        return _EPOCH + datetime.timedelta(seconds=seconds)
+    except (OverflowError, TypeError):   # rounded up past 9999-12-31T23:59:59.999999; a Decimal
+        return None
+
 
 def event_time(ev: dict, year: int) -> Optional[float]:
     """Epoch seconds of ``ev["device_time"]``; ``year`` completes a stamp that has none."""
@@ -62,10 +91,11 @@ def parse_device_time(text: str, year: int) -> Optional[float]:
         zone = m.group("zone")
     y = int(m.group("y")) if m.group("y") else year
     day, hour, minute = int(m.group("d")), int(m.group("h")), int(m.group("mi"))
-    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(y, month)[1] and hour < 24 and minute < 60):
+    if not (1 <= y <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(y, month)[1]
+            and hour < 24 and minute < 60):
         return None
-    seconds = calendar.timegm((y, month, day, hour, minute, 0))
-    return seconds + float(m.group("s")) - zone_offset(zone)
+    seconds = calendar.timegm((y, month, day, hour, minute, 0)) + float(m.group("s")) - zone_offset(zone)
+    return seconds if in_calendar(seconds) else None
 
 
 def zone_offset(zone: Optional[str]) -> float:

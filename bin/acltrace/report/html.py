@@ -15,15 +15,20 @@ the script and the SVG charts are inline, the fonts the system's. Standard libra
 - the trace of each place: verdict, switch port and the path hop by hop;
 - what to do next, per place.
 
+A time no calendar holds (``incident_rows.iso``) shows as "unknown"; the incidents with such a time
+stay in the table and are left out of the timeline and the hour-of-day tables (which place events
+in time); a timeline of more than ``MAX_BINS`` x 30 days widens its bars to keep at most
+``MAX_BINS`` of them.
+
 The page is rendered here; the script only filters the table. Everything from logs and device
 captures goes through ``html.escape`` (text and attributes alike), so an event carrying
 ``<script>`` shows as text.
 """
-import datetime
 import html
 import math
 from typing import IO
 
+from acltrace.logs.device_time import in_calendar, utc
 from acltrace.report.incident_rows import LABEL_ORDER, TITLES, by_place, count_labels, iso, place_key, place_text
 
 COLORS = {"blaster_backscatter": "#c0392b", "backscatter": "#e67e22", "scan": "#2e86c1",
@@ -104,6 +109,9 @@ def _header(incidents: list, summary: dict, counts: dict) -> str:
     if summary.get("events_without_time"):
         lines.append(f'<p class="warn">{_e(summary["events_without_time"])} ACL events skipped: '
                      "their device time cannot be read.</p>")
+    if summary.get("unreadable_sources"):
+        lines.append('<p class="warn">Not read whole, the report covers what they gave: '
+                     f'{_e("; ".join(summary["unreadable_sources"]))}.</p>')
     return "\n".join(lines) + "</header>"
 
 
@@ -179,6 +187,8 @@ def _time(epoch) -> str:
     if epoch is None:
         return ""
     text = iso(epoch)
+    if not text:
+        return '<span class="muted">unknown</span>'
     return f'<time datetime="{_e(text)}">{_e(text[:10])}<br>{_e(text[11:])}</time>'
 
 
@@ -202,14 +212,24 @@ def _spread(row: dict, start: float, width: float, nbins: int) -> dict:
     return found
 
 
+def _timed(rows: list) -> list:
+    """The rows whose first and last times a calendar holds (the others cannot be placed in time)."""
+    return [row for row in rows if in_calendar(row["first_seen"]) and in_calendar(row["last_seen"])]
+
+
 def _timeline_section(incidents: list) -> str:
     heading = '<section id="timeline"><h2>Timeline: events over time by label</h2>'
     if not incidents:
         return heading + '<p class="muted">No incident, no timeline.</p></section>'
+    incidents = _timed(incidents)
+    if not incidents:
+        return heading + '<p class="muted">No incident with a known time, no timeline.</p></section>'
     t0 = min(row["first_seen"] for row in incidents)
     t1 = max(row["last_seen"] for row in incidents)
     span = max(t1 - t0, 60.0)
-    width = next((step for step in STEPS if span / step <= MAX_BINS), STEPS[-1])
+    # Past MAX_BINS bars of the widest step (~5 years), bars of a whole number of that step.
+    width = next((step for step in STEPS if span / step <= MAX_BINS),
+                 STEPS[-1] * math.ceil(span / STEPS[-1] / MAX_BINS))
     start = math.floor(t0 / width) * width
     nbins = int((t1 - start) // width) + 1
     labels = _labels(count_labels(incidents))
@@ -246,7 +266,8 @@ def _timeline_section(incidents: list) -> str:
                          f'width="{max(bar_w - 2, 1):.1f}" height="{height:.1f}" fill="{_color(label)}">'
                          f"<title>{_e(SHORT.get(label, label))}: {_e(_round(value))} events, "
                          f"{_e(iso(low)[:16].replace('T', ' '))} + {_e(_duration(width))}</title></rect>")
-    tick = next((step for step in STEPS if step >= width and (nbins * width) / step <= MAX_TICKS), width)
+    tick = next((step for step in STEPS if step >= width and (nbins * width) / step <= MAX_TICKS),
+                width * math.ceil(nbins / MAX_TICKS))
     first_tick = math.ceil(start / tick) * tick
     multi_day = iso(start)[:10] != iso(start + nbins * width)[:10]
     moment = first_tick
@@ -280,12 +301,12 @@ def _duration(seconds: float) -> str:
 def _hourly(rows: list) -> dict:
     """{(UTC date, hour): events} of the rows, each row's events spread over its span."""
     found: dict = {}
-    for row in rows:
+    for row in _timed(rows):
         start = math.floor(row["first_seen"] / 3600) * 3600
         nbins = int((row["last_seen"] - start) // 3600) + 1
         for index, events in _spread(row, start, 3600, nbins).items():
-            when = datetime.datetime.fromtimestamp(start + index * 3600, datetime.timezone.utc)
-            key = (when.strftime("%Y-%m-%d"), when.hour)
+            when = utc(start + index * 3600)
+            key = (when.date().isoformat(), when.hour)
             found[key] = found.get(key, 0.0) + events
     return found
 
@@ -316,6 +337,8 @@ def _hours_section(incidents: list, patterns: list) -> str:
     if not incidents:
         return heading + '<p class="muted">No incident.</p></section>'
     hourly = _hourly(incidents)
+    if not hourly:
+        return heading + '<p class="muted">No incident with a known time.</p></section>'
     top = max(hourly.values()) or 1.0
     days = sorted({day for day, _ in hourly})
     rows = [f'<tr><th class="rowhead">{_e(day)}</th>'

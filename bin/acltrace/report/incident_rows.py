@@ -1,7 +1,10 @@
 """What every report format reads the same way in the core's incident and pattern rows: the labels'
-order and titles, where an incident happens (written, keyed, grouped), label counts and ISO times."""
-import datetime
+order and titles, where an incident happens (written, keyed, grouped), label counts and ISO times.
 
+A time no UTC calendar date holds (``acltrace.logs.device_time.in_calendar``: years 1 to 9999; a
+device clock gone wild, 1e20, NaN, text) is an unknown time: ``iso`` gives "" for it and the formats
+say "unknown" or leave it out; it never fails a report."""
+from acltrace.logs.device_time import utc
 from acltrace.triage.incidents import incident_key
 
 # The order the report (and the JSON/CSV rows) gives the labels: what needs action first.
@@ -19,9 +22,12 @@ def report_order(row: dict) -> tuple:
 
 
 def iso(epoch: float) -> str:
-    """1795602473.949 -> '2026-11-25T10:27:53.949Z' (milliseconds when there are any)."""
-    when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
-    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    """1795602473.949 -> '2026-11-25T10:27:53.949Z' (milliseconds when there are any); "" for a time
+    that is unknown (None, not a number, or out of the calendar's years 1 to 9999)."""
+    when = utc(epoch)
+    if when is None:
+        return ""
+    text = when.replace(microsecond=0, tzinfo=None).isoformat()     # the year always in 4 digits
     if when.microsecond:
         text += f".{when.microsecond // 1000:03d}"
     return text + "Z"

@@ -2,7 +2,8 @@
 
 Rendering only: the facts, explanations and next steps come from the core (``incidents``).
 Times are written as ISO 8601 UTC strings (``first_seen``) beside their epoch seconds
-(``first_seen_epoch``).
+(``first_seen_epoch``); a time no calendar holds (``incident_rows.iso``) is null in JSON, empty in
+CSV and "unknown time" in the text.
 
 - ``text``: a report for a person: the Blaster incidents first (where the infected host is
   and what the events mean), what to do next, then other backscatter, scans, spoofed sources
@@ -30,6 +31,7 @@ from acltrace.safe_output import csv_cell
 from acltrace.triage.incidents import INCIDENT_COLUMNS
 
 _TIMES = ("first_seen", "last_seen")
+_UNKNOWN = "unknown time"
 _TRACE_COLUMNS = ("trace_verdict", "trace_switch", "trace_port", "trace_vlan", "trace_path", "trace_reason")
 
 
@@ -60,11 +62,12 @@ def write(out: IO[str], fmt: str, incidents: list, patterns: list, summary: dict
 
 
 def with_iso_times(row: dict) -> dict:
-    """The row with ``first_seen``/``last_seen`` as ISO strings and ``*_epoch`` beside them."""
+    """The row with ``first_seen``/``last_seen`` as ISO strings (None when unknown) and ``*_epoch``
+    beside them."""
     out = dict(row)
     for name in _TIMES:
         if name in row:
-            out[name] = iso(row[name])
+            out[name] = iso(row[name]) or None
             out[f"{name}_epoch"] = row[name]
     return out
 
@@ -116,12 +119,14 @@ def _heading(incidents: list, summary: dict) -> list:
              f"{summary['acl_events']} ACL events; incidents: {found}."]
     if summary.get("events_without_time"):
         lines.append(f"{summary['events_without_time']} ACL events skipped: their device time cannot be read.")
+    if summary.get("unreadable_sources"):
+        lines.append(f"Not read whole, the report covers what they gave: {'; '.join(summary['unreadable_sources'])}.")
     return lines + [""]
 
 
 def _span(row: dict) -> str:
-    first, last = iso(row["first_seen"]), iso(row["last_seen"])
-    end = last[11:] if last[:10] == first[:10] else last
+    first, last = iso(row["first_seen"]) or _UNKNOWN, iso(row["last_seen"]) or _UNKNOWN
+    end = last[11:] if last[:10] == first[:10] and last != _UNKNOWN else last
     return f"{first} - {end}"
 
 

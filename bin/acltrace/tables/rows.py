@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Optional
 
 from acltrace.addresses import ip_version, mac_colon
+from acltrace.logs.device_time import END
 
 MAC, ARP, NEIGHBOR = "mac", "arp", "neighbor"
 KINDS = (MAC, ARP, NEIGHBOR)
@@ -29,14 +30,16 @@ def text(row: dict, key: str) -> str:
 def row_time(value: object) -> Optional[float]:
     """A row's time (``first_seen``, ``last_seen``, a poll's ``time``) or an event's, as epoch seconds
     from a number or numeric text: an int when whole, so it is written back as the table had it;
-    None when missing, unreadable, negative or not finite."""
+    None when missing, unreadable, negative, not finite or past the year 9999 (no calendar date holds
+    it: ``acltrace.logs.device_time.in_calendar``; a device clock gone wild or a hostile cell, it is an
+    unknown time)."""
     if value is None or value == "":
         return None
     try:
         t = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):      # OverflowError: an int of 400 digits
         return None
-    if not (math.isfinite(t) and t >= 0):
+    if not (math.isfinite(t) and 0 <= t < END):
         return None
     return int(t) if t.is_integer() else t
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from acltrace.addresses import mac_colon
+from acltrace.logs.device_time import in_calendar
 from acltrace.tables.capabilities import roles
 from acltrace.tables.ifnames import is_lag
 from acltrace.tables.rows import ARP, MAC, NEIGHBOR, display_name, name_key, row_time, text
@@ -380,7 +381,11 @@ def _protocol(link: Optional[_Link]) -> str:
 
 
 def _last(s: Sighting) -> str:
-    return time.strftime(", last seen %Y-%m-%dT%H:%M:%SZ", time.gmtime(s.last_seen)) if s.last_seen else ""
+    """', last seen <UTC time>'; nothing when the time is unknown (``row_time`` keeps none a calendar
+    cannot hold, and a Sighting made by hand is checked the same way)."""
+    if not (s.last_seen and in_calendar(s.last_seen) and s.last_seen >= 0):
+        return ""
+    return time.strftime(", last seen %Y-%m-%dT%H:%M:%SZ", time.gmtime(s.last_seen))
 
 
 def _span(seconds: float) -> str:

@@ -31,11 +31,11 @@ Memory: the open runs (places active within timeout + lateness, a few runs each)
 most ``DISTINCT_CAP`` destinations and ports, plus per place ``HISTORY`` burst times for
 ``patterns()``: bounded by the number of places, not of events.
 """
-import datetime
 import statistics
 import zlib
 from typing import Optional
 
+from acltrace.logs.device_time import utc
 from acltrace.triage.direction import Direction
 from acltrace.triage.signatures import BLASTER_BROADCAST, slash16
 
@@ -103,9 +103,11 @@ def incident_key(ev: dict, label: str) -> tuple:
 
 
 def blaster_calendar(epoch: float) -> bool:
-    """Blaster's DoS starts at boot on day 16 or later of a month, or any day September-December."""
-    day = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
-    return day.day > 15 or day.month >= 9
+    """Blaster's DoS starts at boot on day 16 or later of a month, or any day September-December.
+    False for a time no calendar date holds (years 1 to 9999 UTC): the advice then says to check the
+    device clock."""
+    day = utc(epoch)
+    return day is not None and (day.day > 15 or day.month >= 9)
 
 
 class _Open:
