@@ -19,7 +19,24 @@ year, UTC). An event whose time cannot be read is skipped, counted and reported 
 One input is read in its own order, oldest- or newest-first (the core tells which); several
 files are merged by time, each read as syslog writes it (oldest first). Memory is bounded by
 the classifier's window (``label``) plus, for ``triage``, the open incidents and one row per
-incident kept for the report: it grows with the incidents, not with the events.
+incident kept for the report: it grows with the incidents, not with the events. A time no
+calendar holds (year 0000, or past 9999 once the zone is applied) is a time that cannot be read.
+
+Hostile input. One bad line or file never fails a run: a line longer than ``LINE_CAP``
+characters is cut to its first ``LINE_CAP`` (as Splunk's TRUNCATE keeps an event's first bytes),
+the rest of it read and dropped, and one message at the end counts them; a file that cannot be
+read, or not to its end (missing, a directory, a corrupt or truncated ``.gz``, a read error), is
+named once on stderr with why, what it gave before is kept, and the other files are read on.
+``LINE_CAP`` is 65,536 (64 Ki) characters: an ACL message is a few hundred bytes and syslog-ng,
+the most generous common relay, caps a message at 64 KiB by default, so no real line is cut,
+while a file with no newline (``/dev/zero``, a binary, a gzip of one endless line) is read in
+constant memory (the characters are decoded UTF-8 text, so at most 256 KiB of input a line).
+
+Exit status (``EXIT_STATUS``): 0 when every input was read whole (lines cut and events without a
+readable time are said on stderr, not failures); 1 when some input could not be read, or not
+whole (a log or ``--devices`` file), or the output could not be written: the rest was read and
+reported; 2 for a usage error (bad arguments, ``trace`` of something that is not a MAC).
+``collect`` exits 1 when a device was not read whole.
 """
 import argparse
 import csv
@@ -29,7 +46,9 @@ import heapq
 import io
 import json
 import os
+import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import IO, Optional
 
@@ -48,6 +67,15 @@ from . import __version__
 from .gcpolicy import fewer_collections
 from .safe_output import PrintableWriter, csv_cell, printable
 
+LINE_CAP = 65536         # characters of a line kept; see the module doc
+# What the --window and triage's --timeout take, in seconds: what the search commands' window= and
+# timeout= take (at most a day), from a millisecond (finer than a device clock stamps; the
+# classifier's bucket numbers, time / (window / 10), stay exact integers in a float up to year 9999).
+MIN_SECONDS, MAX_SECONDS = 0.001, 86400.0
+EXIT_STATUS = ("Exit status: 0 when every input was read whole; 1 when some input could not be read, or not "
+               "whole, or the output could not be written (each such file is named on stderr; the rest is read "
+               "and reported); 2 for a usage error.")
+
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = _arguments().parse_args(argv)
@@ -57,36 +85,42 @@ def main(argv: Optional[list[str]] = None) -> int:
     except BrokenPipeError:          # `acltrace parse big.log | head`
         sys.stderr.close()
         return 0
-    except OSError as err:
+    except OSError as err:           # writing the output (reading errors are the files' own, see _Inputs)
         _say(f"acltrace: {err}")
-        return 2
+        return 1
 
 
 def _arguments() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="acltrace", description="Cisco ACL log triage, offline.")
+    top = argparse.ArgumentParser(prog="acltrace", description="Cisco ACL log triage, offline.",
+                                  epilog=EXIT_STATUS)
     top.add_argument("--version", action="version", version=f"acltrace {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = commands.add_parser("parse", help="extract the fields of every ACL event in syslog files")
+    parse = commands.add_parser("parse", help="extract the fields of every ACL event in syslog files",
+                                epilog=_LINES_NOTE + EXIT_STATUS)
     parse.add_argument("files", nargs="*", metavar="FILE", help="syslog files, .gz allowed (default: stdin)")
     parse.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default: json)")
     parse.set_defaults(run=_parse)
 
-    label = commands.add_parser("label", help="label every ACL event (Blaster, backscatter, scan, ...) as JSON lines")
+    label = commands.add_parser("label", help="label every ACL event (Blaster, backscatter, scan, ...) as JSON lines",
+                                epilog=_LINES_NOTE + EXIT_STATUS)
     _stream_options(label)
     label.set_defaults(run=_label)
 
-    triage = commands.add_parser("triage", help="group labelled events into incidents and explain them")
+    triage = commands.add_parser("triage", help="group labelled events into incidents and explain them",
+                                 epilog=_LINES_NOTE + EXIT_STATUS)
     _stream_options(triage)
     triage.add_argument("--format", choices=("text", "json", "csv", "html"), default="text",
                         help="output format (default: text, a report for a person; html: the same "
                              "as one self-contained page)")
-    triage.add_argument("--timeout", type=_seconds, default=300.0, metavar="S",
-                        help="inactivity that ends an incident, in seconds (default: 300)")
+    triage.add_argument("--timeout", type=_span_seconds, default=300.0, metavar="S",
+                        help=f"inactivity that ends an incident, in seconds, {MIN_SECONDS:g} to {MAX_SECONDS:g} "
+                             "(default: 300)")
     _devices_options(triage)
     triage.set_defaults(run=_triage)
 
-    trace = commands.add_parser("trace", help="trace a MAC to its switch port through device tables")
+    trace = commands.add_parser("trace", help="trace a MAC to its switch port through device tables",
+                                epilog=EXIT_STATUS)
     trace.add_argument("mac", metavar="MAC", help="the MAC, in any notation (000d.56aa.1b2c, 00-0D-56-...)")
     _devices_options(trace)
     trace.add_argument("--dvc", metavar="DEVICE", help="the device that logged the MAC (starts the path there)")
@@ -179,10 +213,40 @@ def _devices_options(command: argparse.ArgumentParser) -> None:
 
 def _stream_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("files", nargs="*", metavar="FILE", help="syslog files, .gz allowed (default: stdin)")
-    command.add_argument("--year", type=int, default=datetime.datetime.now(datetime.timezone.utc).year,
-                         metavar="Y", help="year of device times logged without one (default: the current year)")
-    command.add_argument("--window", type=_seconds, default=300.0, metavar="S",
-                         help="sliding window of the classifier, in seconds (default: 300)")
+    command.add_argument("--year", type=_year, default=datetime.datetime.now(datetime.timezone.utc).year,
+                         metavar="Y", help="year of device times logged without one, 1 to 9999 (default: the "
+                                           "current year)")
+    command.add_argument("--window", type=_span_seconds, default=300.0, metavar="S",
+                         help=f"sliding window of the classifier, in seconds, {MIN_SECONDS:g} to {MAX_SECONDS:g} "
+                              "(default: 300)")
+
+
+_LINES_NOTE = (f"A line longer than {LINE_CAP} characters is cut to its first {LINE_CAP} (the rest is read and "
+               "dropped; one message counts them); an unreadable file (missing, a corrupt or truncated .gz) is "
+               "named on stderr and the others are read. ")
+
+
+def _year(text: str) -> int:
+    """--year: a year a calendar date holds, 1 to 9999."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 9999:
+        raise argparse.ArgumentTypeError(f"expected a year from 1 to 9999, not {text!r}")
+    return value
+
+
+def _span_seconds(text: str) -> float:
+    """--window, triage's --timeout: seconds from MIN_SECONDS to MAX_SECONDS (NaN and infinities refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not MIN_SECONDS <= value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds from {MIN_SECONDS:g} to "
+                                         f"{MAX_SECONDS:g}, not {text!r}")
+    return value
 
 
 def _tables(text: str) -> list:
@@ -207,56 +271,62 @@ def _seconds(text: str) -> float:
 
 def _parse(args: argparse.Namespace) -> int:
     out = _stdout()
-    events = _events(_lines(args.files))
+    inputs = _Inputs()
+    events = _events(inputs.lines(args.files))
     if args.format == "csv":
         _write_csv(out, events)
     else:
         _write_json(out, events)
     out.flush()
-    return 0
+    return inputs.report()
 
 
 def _label(args: argparse.Namespace) -> int:
     out = _stdout()
-    untimed = _Untimed()
+    inputs, untimed = _Inputs(), _Untimed()
     dumps = json.dumps
-    for record, labels in _labelled(_timed_stream(args.files, args.year, untimed), args.window, keep_order=True):
+    for record, labels in _labelled(_timed_stream(inputs, args.files, args.year, untimed), args.window,
+                                    keep_order=True):
         out.write(dumps(_label_record(record, labels)))
         out.write("\n")
     out.flush()
     untimed.report()
-    return 0
+    return inputs.report()
 
 
 def _triage(args: argparse.Namespace) -> int:
-    untimed = _Untimed()
+    inputs, untimed = _Inputs(), _Untimed()
     incidents = Incidents(timeout=args.timeout)
     rows: list = []
     counts: dict = {}
-    for record, labels in _labelled(_timed_stream(args.files, args.year, untimed), args.window, keep_order=False):
+    for record, labels in _labelled(_timed_stream(inputs, args.files, args.year, untimed), args.window,
+                                    keep_order=False):
         counts[labels["bs_label"]] = counts.get(labels["bs_label"], 0) + 1
         rows += incidents.feed(record, labels, record["time"])
     rows += incidents.finish()
     if args.devices:
-        topo = _topology(args)
+        topo = _topology(args, inputs)
         for row in rows:
             if row.get("src_mac"):
                 add_trace(row, topo.trace(row["src_mac"], row.get("dvc"), row.get("src_interface")).as_dict())
     summary = {"sources": args.files or ["-"], "acl_events": sum(counts.values()) + untimed.count,
                "events_without_time": untimed.count, "labels": counts, "year": args.year,
                "window": args.window, "timeout": args.timeout}
+    if inputs.failed:
+        summary["unreadable_sources"] = list(inputs.failed)
     out = _stdout(text=args.format == "text")
     report.write(out, args.format, rows, incidents.patterns(), summary)
     out.flush()
     untimed.report()
-    return 0
+    return inputs.report()
 
 
 def _trace(args: argparse.Namespace) -> int:
     if mac_colon(args.mac) is None:
         _say(f"acltrace trace: {args.mac!r} is not a MAC address")
         return 2
-    trace = _topology(args).trace(args.mac, args.dvc, args.interface)
+    inputs = _Inputs()
+    trace = _topology(args, inputs).trace(args.mac, args.dvc, args.interface)
     out = _stdout(text=args.format == "text")
     found = dict(mac=trace.mac, vendor=mac_vendor(trace.mac), **trace.as_dict())
     if args.format == "json":
@@ -269,7 +339,7 @@ def _trace(args: argparse.Namespace) -> int:
             if found[name]:
                 out.write(f"  {name}: {found[name]}\n")
     out.flush()
-    return 0
+    return inputs.report()
 
 
 def _collect(args: argparse.Namespace) -> int:
@@ -306,14 +376,26 @@ def _collect(args: argparse.Namespace) -> int:
     return 0 if whole else 1
 
 
-def _topology(args: argparse.Namespace) -> Topology:
-    """The trace's index of the --devices files; what they could not give is said on stderr."""
+def _topology(args: argparse.Namespace, inputs: "_Inputs") -> Topology:
+    """The trace's index of the --devices files; what they could not give is said on stderr, and a file
+    that could not be read at all counts in ``inputs`` as not read (named by ``devices.load``'s problems)."""
     tables = devices.load(args.devices, args.platform)
     for problem in tables.problems[:_SHOWN_PROBLEMS]:
         _say(f"acltrace: devices: {problem}")
     if len(tables.problems) > _SHOWN_PROBLEMS:
         _say(f"acltrace: devices: {len(tables.problems) - _SHOWN_PROBLEMS} more problem(s)")
+    inputs.failed += [f"{path}: not readable" for path in args.devices if not _readable(path)]
     return Topology(tables.mac, tables.neighbor, tables.arp)
+
+
+def _readable(path: str) -> bool:
+    """Whether ``path`` is a file this process may read (asked without opening it: a FIFO read once by
+    ``devices.load``, such as ``--devices <(cmd)``, would block a second open)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):      # ValueError: a NUL in the name
+        return False
+    return not stat.S_ISDIR(mode) and os.access(path, os.R_OK)
 
 
 _SHOWN_PROBLEMS = 5
@@ -351,9 +433,66 @@ class _Untimed:
              f"{', '.join(self.first)}{more}")
 
 
-def _timed_stream(files: list[str], year: int, untimed: _Untimed) -> Iterator[dict]:
+class _Inputs:
+    """Reads the input files line by line and keeps what went wrong (see the module doc): lines longer
+    than LINE_CAP cut and counted, the first few named at the end; each file that could not be read, or
+    not whole, named once on stderr when it happens, and read no further, the others read on."""
+    SHOWN = 3
+
+    def __init__(self) -> None:
+        self.failed: list = []      # 'name: why' of each file not read whole
+        self.cut = 0
+        self.first_cut: list = []
+
+    def lines(self, files: list[str]) -> Iterator[tuple[str, int, str]]:
+        """(source, line number, text) for every line of ``files`` (stdin when none); undecodable bytes
+        become U+FFFD; a line is at most LINE_CAP characters."""
+        for name in files or ["-"]:
+            yield from self.file_lines(name)
+
+    def file_lines(self, name: str) -> Iterator[tuple[str, int, str]]:
+        number = 0
+        try:
+            with _open(name) as stream:
+                readline = stream.readline
+                while True:
+                    line = readline(LINE_CAP)
+                    if not line:
+                        break
+                    number += 1
+                    if len(line) == LINE_CAP and line[-1] != "\n":
+                        self._drop_rest(readline, name, number)
+                    yield name, number, line.rstrip("\r\n")
+        except (OSError, EOFError, zlib.error) as error:   # EOFError, zlib.error: a truncated or corrupt .gz
+            why = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            where = (f"cannot be read past line {number} ({why}); lines 1-{number} were read" if number
+                     else f"cannot be read: {why}")
+            self.failed.append(f"{name}: {why}")
+            _say(f"acltrace: {name}: {where}")
+
+    def _drop_rest(self, readline, name: str, number: int) -> None:
+        """Read the rest of a line that filled LINE_CAP, keeping none of it; count it when there was more."""
+        rest = readline(LINE_CAP)
+        if rest in ("", "\n"):          # exactly LINE_CAP characters
+            return
+        self.cut += 1
+        if len(self.first_cut) < self.SHOWN:
+            self.first_cut.append(f"{name}:{number}")
+        while rest and rest[-1] != "\n":
+            rest = readline(LINE_CAP)
+
+    def report(self) -> int:
+        """Say how many lines were cut; the exit status (1 when a file was not read whole)."""
+        if self.cut:
+            more = ", ..." if self.cut > len(self.first_cut) else ""
+            _say(f"acltrace: {self.cut} line(s) longer than {LINE_CAP} characters cut to their first {LINE_CAP}: "
+                 f"{', '.join(self.first_cut)}{more}")
+        return 1 if self.failed else 0
+
+
+def _timed_stream(inputs: _Inputs, files: list[str], year: int, untimed: _Untimed) -> Iterator[dict]:
     """Records (event fields + source, line_number, time) of every file; several files merged by time."""
-    streams = [_timed(_events(_lines([name])), year, untimed) for name in files or ["-"]]
+    streams = [_timed(_events(inputs.file_lines(name)), year, untimed) for name in files or ["-"]]
     if len(streams) == 1:
         return streams[0]
     return heapq.merge(*streams, key=lambda record: record["time"])
@@ -394,21 +533,19 @@ def _typed(ev: dict) -> dict:
     return out
 
 
-def _lines(files: list[str]) -> Iterator[tuple[str, int, str]]:
-    """(source, line number, text) for every line; undecodable bytes become U+FFFD."""
-    for name in files or ["-"]:
-        with _open(name) as stream:
-            for number, line in enumerate(stream, 1):
-                yield name, number, line.rstrip("\r\n")
-
-
 def _open(name: str) -> IO[str]:
     """A text stream over a file or stdin, gunzipped when it starts with gzip's magic bytes."""
+    if name == "-" and sys.stdin is None:
+        raise OSError(9, "standard input is closed")
     raw = sys.stdin.buffer if name == "-" else open(name, "rb")
-    binary = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
-    if binary.peek(2)[:2] == b"\x1f\x8b":
-        binary = gzip.GzipFile(fileobj=binary)
-    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+    try:
+        binary = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
+        if binary.peek(2)[:2] == b"\x1f\x8b":
+            binary = gzip.GzipFile(fileobj=binary)
+        return io.TextIOWrapper(binary, encoding="utf-8", errors="replace")
+    except BaseException:
+        raw.close()
+        raise
 
 
 def _events(lines: Iterable[tuple[str, int, str]]) -> Iterator[tuple[str, int, dict]]:
