@@ -45,13 +45,18 @@ def epoch(value) -> Optional[float]:
     return time if 0.0 <= time <= LAST_TIME else None
 
 
+# The shortest window or timeout: one millisecond keeps the classifier's bucket numbers exact to year 9999
+# (the CLI takes the same range).
+MIN_SECONDS = 0.001
+
+
 def seconds(name: str, text, maximum: float) -> float:
-    """An option's ``text`` as seconds in (0, maximum], or ValueError with a message an admin can act on."""
+    """An option's ``text`` as seconds in [MIN_SECONDS, maximum], or ValueError with a message an admin can
+    act on."""
     try:
         value = float(text)
     except (TypeError, ValueError):
         value = math.nan
-    if not 0 < value <= maximum:
-        raise ValueError(f"{name} must be a number of seconds more than 0 and at most {maximum:.0f}, "
-                         f"not {text!r}")
+    if not MIN_SECONDS <= value <= maximum:
+        raise ValueError(f"{name} must be a number of seconds from {MIN_SECONDS} to {maximum:.0f}, not {text!r}")
     return value

@@ -66,12 +66,12 @@ def test_getinfo_aclincidents_is_a_reporting_command_with_no_preop():
 
 
 @pytest.mark.parametrize("command,option", [("backscatter", "window"), ("aclincidents", "timeout")])
-@pytest.mark.parametrize("value", ["0", "-5", "86401", "abc", "nan", "inf"])
+@pytest.mark.parametrize("value", ["0", "-5", "1e-300", "0.0009", "86401", "abc", "nan", "inf"])
 def test_a_bad_option_value_is_a_clear_error(command, option, value):
     result = scp.run_command(command, [f"{option}={value}"], [[{"_raw": "x", "_time": "1"}]])
     assert result.returncode != 0
     assert result.messages_at("ERROR") == [
-        f"{command}: {option} must be a number of seconds more than 0 and at most 86400, not '{value}'"]
+        f"{command}: {option} must be a number of seconds from 0.001 to 86400, not '{value}'"]
 
 
 @pytest.mark.parametrize("command,args", [("backscatter", ["window=86400"]), ("backscatter", ["window=0.5"]),

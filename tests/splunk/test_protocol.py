@@ -272,7 +272,7 @@ def test_a_bad_option_is_an_error_message_and_a_clean_exit():
     result = scp.run_command("backscatter", ["window=abc"], [[{"_raw": "x", "_time": "1"}]])
     assert result.returncode == 1
     assert result.getinfo["inspector"]["messages"] == [
-        ["ERROR", "backscatter: window must be a number of seconds more than 0 and at most 86400, not 'abc'"]]
+        ["ERROR", "backscatter: window must be a number of seconds from 0.001 to 86400, not 'abc'"]]
     assert result.getinfo["type"] == "stateful"
     assert result.chunks == [] and "Traceback" not in result.stderr
 
