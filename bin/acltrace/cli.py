@@ -513,6 +513,9 @@ def _labelled(records: Iterable[dict], window: float, keep_order: bool) -> Itera
     for record in records:
         yield from classifier.feed(record, record["time"])
     yield from classifier.finish()
+    if classifier.released_early:
+        _say(f"acltrace: {classifier.released_early} event(s) were labelled before their window had passed (more "
+             f"than {classifier.max_held} events in one window); their labels may miss what came after them")
 
 
 def _label_record(record: dict, labels: dict) -> dict:

@@ -182,3 +182,15 @@ def test_label_memory_does_not_grow_with_the_input(tmp_path):
     small.write_text(_days(5), encoding="utf-8")
     large.write_text(_days(330), encoding="utf-8")          # ~29k ACL events over 330 days
     assert _label_peak_rss_kib(large) - _label_peak_rss_kib(small) < 4 * 1024
+
+
+def test_a_flood_in_one_window_is_labelled_in_bounded_memory_and_said():
+    """More events in one window than the classifier holds: every event comes out, one message says how
+    many were labelled early (acltrace.triage.classifier.MAX_HELD)."""
+    line = ("Aug  4 10:00:00 gw-rtr1 1: %SEC-6-IPACCESSLOGP: list inbound denied tcp 198.51.100.7(80) "
+            "-> 10.20.{}.{}(4{:04d}), 1 packet\n")
+    flood = "".join(line.format(n // 250 % 250, n % 250 + 1, n % 10000) for n in range(200_500)).encode()
+    run = acltrace("label", "--year", "2026", stdin=flood)
+    assert run.returncode == 0, run.stderr[-500:]
+    assert run.stdout.count(b"\n") == 200_500
+    assert b"500 event(s) were labelled before their window had passed" in run.stderr
