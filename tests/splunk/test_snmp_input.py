@@ -8,9 +8,12 @@ for its secrets, and storage/passwords with the secrets in clear). Its stdout mu
 stream; secrets must never show in stdout, stderr or the checkpoint.
 """
 import json
+import os
+import select
 import subprocess
 import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -18,7 +21,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from conftest import REPO
-from snmpagent import V3_USERS, free_udp_port
+from snmpagent import V3_USERS, free_udp_port, generated
 
 from acltrace.snmp.collect import Device
 from acltrace.snmp.walk import Credentials
@@ -157,7 +160,10 @@ def test_scheme():
     assert scheme.findtext("use_external_validation") == "true"
     assert scheme.findtext("streaming_mode") == "xml"
     args = {a.get("name"): a for a in scheme.iter("arg")}
-    assert set(args) == {"devices", "account", "tables", "timeout", "retries", "concurrency"}
+    assert set(args) == {"devices", "account", "tables", "timeout", "retries", "concurrency", "device_deadline",
+                         "max_rows"}
+    assert "(default 300)" in args["device_deadline"].findtext("description")
+    assert "(default 250000)" in args["max_rows"].findtext("description")
     assert args["devices"].findtext("required_on_create") == "true"
     assert args["account"].findtext("required_on_create") == "true"
     assert args["tables"].findtext("required_on_create") == "false"
@@ -166,7 +172,7 @@ def test_scheme():
 def test_validate_good_arguments(splunkd, tmp_path):
     done = run(["--validate-arguments"], validation_xml(splunkd, tmp_path, {
         "devices": "10.0.0.2, 10.0.0.3:1161\n[2001:db8::1]:161", "account": "campus-v3", "tables": "mac,arp",
-        "timeout": "1.5", "retries": "2", "interval": "300"}))
+        "timeout": "1.5", "retries": "2", "interval": "300", "device_deadline": "120", "max_rows": "500000"}))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
     assert any("/configs/conf-acltrace_account/campus-v3" in path for path, _, _ in FakeSplunkd.requests)
@@ -182,7 +188,12 @@ def test_validate_good_arguments(splunkd, tmp_path):
     ({"devices": "10.0.0.2", "account": "campus-v2c", "retries": "99"}, "retries: 99 is outside 0..10"),
     ({"devices": "10.0.0.2", "account": "campus-v2c", "interval": "5"}, "interval: 5 is outside 60.."),
     ({"devices": "10.0.0.2", "account": "nobody-has-this"}, "no SNMP account named 'nobody-has-this'"),
-], ids=["port", "no-devices", "no-account", "table", "timeout", "retries", "interval", "unknown-account"])
+    ({"devices": "10.0.0.2", "account": "campus-v2c", "device_deadline": "0"},
+     "device_deadline: 0 is outside 1.0..86400.0"),
+    ({"devices": "10.0.0.2", "account": "campus-v2c", "max_rows": "lots"}, "max_rows: not a number: 'lots'"),
+    ({"devices": "10.0.0.2", "account": "campus-v2c", "max_rows": "0"}, "max_rows: 0 is outside 1..10000000"),
+], ids=["port", "no-devices", "no-account", "table", "timeout", "retries", "interval", "unknown-account",
+        "deadline", "rows-nan", "rows-0"])
 def test_validate_bad_arguments(splunkd, tmp_path, params, message):
     done = run(["--validate-arguments"], validation_xml(splunkd, tmp_path, params))
     assert done.returncode == 1
@@ -272,6 +283,91 @@ def test_run_with_a_refused_session_key(splunkd, tmp_path):
     assert "stale-key-4711" not in done.stderr
 
 
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Agents written for the limits' tests (make_snmprec, not committed): ``big``, a Q-BRIDGE switch of
+    5000 MACs on 48 ports, and ``dawdling``, 1000 MACs whose every GETBULK of 50 answers in time, after
+    0.25 s (~5 s for the walk)."""
+    root = tmp_path_factory.mktemp("hostile")
+    started = {"big": generated("qbridge_switch", root / "big", macs=5000, vlans=10),
+               "dawdling": generated("dawdling", root / "dawdling", entries=1000, every=50, wait_ms=250)}
+    try:
+        for agent in started.values():
+            agent.wait(120)
+        yield {name: agent.port for name, agent in started.items()}
+    finally:
+        for agent in started.values():
+            agent.stop()
+
+
+def read_until(process, wanted, seconds=30.0):
+    """What ``process`` wrote on stdout until ``wanted`` shows in it (or it ended, or ``seconds``)."""
+    got, ends = b"", time.monotonic() + seconds
+    while wanted.encode() not in got and time.monotonic() < ends:
+        ready, _, _ = select.select([process.stdout], [], [], 0.1)
+        if ready:
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            got += chunk
+    return got
+
+
+def test_run_writes_each_device_and_its_checkpoint_as_soon_as_it_is_done(agents, splunkd, tmp_path, hostile):  # noqa: F811
+    """The router's events and checkpoint entry are written while the dawdling switch is still being polled."""
+    router, dawdling = f"127.0.0.1:{agents['router']}", f"127.0.0.1:{hostile['dawdling']}"
+    config = input_xml(splunkd, tmp_path, {"campus": {
+        "devices": f"{dawdling}, {router}", "account": "campus-v2c", "tables": "mac,arp", "timeout": "3",
+        "retries": "0", "device_deadline": "60"}})
+    checkpoint = tmp_path / "campus.json"
+    with subprocess.Popen([sys.executable, str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, cwd=str(REPO / "bin")) as process:
+        process.stdin.write(config.encode())
+        process.stdin.close()
+        first = read_until(process, '"kind": "status", "device": "gw-rtr1"')
+        ends = time.monotonic() + 3
+        while time.monotonic() < ends and router not in (checkpoint.read_text() if checkpoint.exists() else ""):
+            time.sleep(0.05)
+        noted_then = checkpoint.read_text() if checkpoint.exists() else ""
+        still_polling = process.poll() is None
+        rest, errors = process.stdout.read(), process.stderr.read()
+        process.wait(120)
+    assert b'"device": "gw-rtr1"' in first and b"dawdle-sw" not in first
+    assert still_polling and router in noted_then and dawdling not in noted_then
+    assert process.returncode == 0, errors
+    events = stream((first + rest).decode())
+    devices = [data.get("device") or data.get("switch") for _, _, _, data in events]
+    assert devices[:6] == ["gw-rtr1"] * 6 and set(devices[6:]) == {"dawdle-sw"} and len(devices) == 6 + 1001
+    assert [data["status"] for _, _, _, data in events if data["kind"] == "status"] == ["ok", "ok"]
+    assert set(json.loads(checkpoint.read_text())["polled"]) == {router, dawdling}      # one line again
+    assert b"gw-rtr1 (127.0.0.1:" in errors and b"dawdle-sw (127.0.0.1:" in errors
+    assert_no_secrets((first + rest).decode(), errors.decode(), checkpoint.read_text())
+
+
+def test_run_cuts_off_a_device_at_its_deadline_or_row_cap(agents, splunkd, tmp_path, hostile):  # noqa: F811
+    big, dawdling = f"127.0.0.1:{hostile['big']}", f"127.0.0.1:{hostile['dawdling']}"
+    router = f"127.0.0.1:{agents['router']}"
+    config = input_xml(splunkd, tmp_path, {"limits": {
+        "devices": f"{big}, {dawdling}, {router}", "account": "campus-v2c", "tables": "mac,arp", "timeout": "3",
+        "retries": "0", "device_deadline": "1.5", "max_rows": "500"}})
+    done = run([], config)
+    assert done.returncode == 0, done.stderr
+    events = stream(done.stdout)
+    statuses = {data["host"]: data for _, _, _, data in events if data["kind"] == "status"}
+    assert statuses[big]["status"] == "partial" and statuses[big]["error"] == "cut off at the row cap of 500 rows"
+    assert statuses[dawdling]["status"] == "partial"
+    assert statuses[dawdling]["error"] == "cut off at the device deadline of 1.5 s"
+    assert statuses[router]["status"] == "ok" and statuses[router]["rows"] == 5
+    rows = [data for _, _, _, data in events if data["kind"] != "status"]
+    assert len(rows) == sum(s["rows"] for s in statuses.values())
+    assert all(row["partial"] is True for row in rows if row["switch" if row["kind"] == "mac" else "device"]
+               in ("bench-sw", "dawdle-sw"))
+    assert statuses[big]["rows"] == 500 - 48 - 48
+    assert "cut off at the row cap of 500 rows" in done.stderr and "cut off at the device deadline" in done.stderr
+    # a partial device was polled all the same: the checkpoint holds it until its next turn
+    assert set(json.loads((tmp_path / "limits.json").read_text())["polled"]) == {big, dawdling, router}
+
+
 # --- core rules of the input ---------------------------------------------------------------------
 
 def test_checkpoint_skips_devices_polled_within_the_interval(tmp_path):
@@ -284,6 +380,33 @@ def test_checkpoint_skips_devices_polled_within_the_interval(tmp_path):
     assert again.due(devices, 300, now=1275) == devices            # a run a little early still polls it
     again.save({}, devices[1:])                                      # a device taken out is forgotten
     assert snmpinput.Checkpoint(str(tmp_path), "acltrace_snmp://x y").polled == {}
+
+
+def test_checkpoint_records_each_device_as_a_line_of_its_own(tmp_path):
+    devices = [Device("10.0.0.1"), Device("10.0.0.2"), Device("10.0.0.3")]
+    (tmp_path / "x.json").write_text('{"polled": {"10.0.0.1": 900}}')         # as written before, no new line
+    checkpoint = snmpinput.Checkpoint(str(tmp_path), "x")
+    checkpoint.record("10.0.0.2", 1000)
+    checkpoint.record("10.0.0.1", 1010)
+    assert (tmp_path / "x.json").read_text().splitlines() == [
+        '{"polled": {"10.0.0.1": 900}}', '{"polled": {"10.0.0.2": 1000.0}}', '{"polled": {"10.0.0.1": 1010.0}}']
+    with open(tmp_path / "x.json", "a") as torn:                                   # a run killed mid-line
+        torn.write('{"polled": {"10.0.0.3": 10')
+    again = snmpinput.Checkpoint(str(tmp_path), "x")
+    assert again.polled == {"10.0.0.1": 1010.0, "10.0.0.2": 1000.0}
+    assert again.due(devices, 300, now=1100) == [devices[2]]
+    again.record("10.0.0.3", 1020)                                                 # on a line of its own
+    assert snmpinput.Checkpoint(str(tmp_path), "x").polled["10.0.0.3"] == 1020.0
+    again.save({}, devices[1:])                                                    # one line, the input's devices
+    assert (tmp_path / "x.json").read_text() == '{"polled": {"10.0.0.2": 1000.0, "10.0.0.3": 1020.0}}\n'
+
+
+def test_settings_limits():
+    config = snmpinput.settings({"devices": "10.0.0.1", "account": "a"})
+    assert (config.device_deadline, config.max_rows) == (300.0, 250000)
+    config = snmpinput.settings({"devices": "10.0.0.1", "account": "a", "device_deadline": "45.5",
+                                 "max_rows": "1000"})
+    assert (config.device_deadline, config.max_rows) == (45.5, 1000)
 
 
 def test_a_broken_checkpoint_polls_everything(tmp_path):
