@@ -37,6 +37,7 @@ _PHRASES = re.compile(
     r"|source[ -]route[ -]bridge|trans[ -]bridge|station only|supports-stp-dispute|none enabled",
     re.IGNORECASE,
 )
+_SEPARATORS = re.compile(r"[\s,;]+")
 _PHRASE_WORDS = {
     "igmp filtering": "igmp", "two-port mac relay": "mac-relay", "docsis cable device": "docsis",
     "station only": "station", "supports-stp-dispute": "stp-dispute", "none enabled": "",
@@ -62,7 +63,7 @@ def capability_words(value: str, protocol: str) -> str:
     """Capabilities as printed (letters or words, any separators) as our space-separated words."""
     letters = LLDP_LETTERS if _is_lldp(protocol) else CDP_LETTERS
     words: list = []
-    for token in re.split(r"[\s,;]+", _PHRASES.sub(_phrase, value).strip()):
+    for token in _SEPARATORS.split(_PHRASES.sub(_phrase, value).strip()):
         if not token:
             continue
         word = WORDS.get(token.lower())

@@ -10,15 +10,25 @@ collect`` writes them:
      "type": "dynamic", "time": 1795602000}
 
 A JSON row's ``time`` (epoch seconds of the poll) becomes its ``first_seen`` and ``last_seen`` unless
-it has those already. A file is JSON lines when its first non-blank character is ``{``.
+it has those already. A file is JSON lines when it starts (blanks aside) with ``{`` and then ``"`` or
+``}`` (:func:`looks_like_rows`): not a Junos capture's ``{master:0}`` banner.
 The trace indexes the tables as ``Topology(tables.mac, tables.neighbor, tables.arp)``.
 """
 import json
+import re
 from collections.abc import Iterable
 from typing import Optional
 
 from acltrace.tables.rows import KINDS
 from acltrace.tables.show import Tables, parse_file_capture, read_files
+
+_ROWS_START = re.compile(r"\s*\{\s*[\"}]")
+
+
+def looks_like_rows(text: str) -> bool:
+    """True when ``text`` starts as JSON rows do (``{"kind": ...``), False for a capture (a Junos capture
+    may start with its ``{master:0}`` banner)."""
+    return bool(_ROWS_START.match(text))
 
 
 def read_rows(text: str, where: str = "") -> Tables:
@@ -31,6 +41,9 @@ def read_rows(text: str, where: str = "") -> Tables:
             row = json.loads(line)
         except ValueError as error:
             tables.problems.append(f"{where}line {number}: not JSON ({error.msg})")
+            continue
+        except RecursionError:  # [[[[... nested deeper than the decoder goes
+            tables.problems.append(f"{where}line {number}: not JSON (nested too deep)")
             continue
         kind = row.get("kind") if isinstance(row, dict) else None
         if kind not in KINDS:
@@ -48,7 +61,7 @@ def read_rows(text: str, where: str = "") -> Tables:
 def load(paths: Iterable[str], platform: Optional[str] = None) -> Tables:
     """Every row of the devices files; unreadable files and sections are ``problems``, never errors."""
     def parse(text: str, path: str) -> Tables:
-        if text.lstrip()[:1] == "{":
+        if looks_like_rows(text):
             return read_rows(text, f"{path} ")
         return parse_file_capture(text, path, platform)
 

@@ -18,7 +18,10 @@ the table has none).
 The platform is the caller's override, else the one whose template reads the section's first lines
 best: a platform whose tell is in the output (XR's ``Gi0/0/0/0``, NX-OS's ``Eth1/1``, EOS's ``Et1``)
 first, then the most plausible rows, then the most fields filled; the prompt's hint is tried first
-(``<sw>display`` is Comware or Huawei, ``user@sw>`` is Junos). Templates are looked up in
+(``<sw>display`` is Comware or Huawei, ``user@sw>`` is Junos). Output with no prompt and no command is
+tried only as the tables it could hold (:func:`table_kinds`: MAC and ARP tables when a word is a MAC,
+CDP/LLDP tables when it has their heading); other text (plain text, a syslog line) gives no rows and the
+problem ``NOT_A_TABLE``, in microseconds. Templates are looked up in
 ``acltrace/templates`` (our fixes to ntc-templates 8.1.0, see its README) before the installed
 ntc_templates package.
 """
