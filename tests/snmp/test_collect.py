@@ -169,7 +169,7 @@ def test_a_device_past_its_deadline_is_cut_off_and_the_others_are_not(agents, ho
     elapsed = time.monotonic() - started
     assert dawdling.status["status"] == "partial", dawdling.status     # every request answered in time
     assert dawdling.status["error"] == "cut off at the device deadline of 1.5 s"
-    assert 1.5 <= dawdling.status["seconds"] < 2.0 and elapsed < 2.5
+    assert 1.5 <= dawdling.status["seconds"] < 2.5 and elapsed < 3.5     # not the ~5 s of its whole table
     assert 0 < len(dawdling.rows) < 1000 and all(row["partial"] is True for row in dawdling.rows)
     assert fast.status["status"] == "ok" and len(fast.rows) == 7
 
@@ -179,7 +179,7 @@ def test_a_dead_device_ends_at_its_deadline(agents):
     [result] = collect([Device("127.0.0.1", dead, V2C)], timeout=1.0, retries=5, deadline=1.5)
     assert result.status["status"] == "error" and result.rows == []
     assert result.status["error"].startswith("no answer within the device deadline of 1.5 s")
-    assert 1.5 <= result.status["seconds"] < 2.0                    # not the 6 s of its retries
+    assert 1.5 <= result.status["seconds"] < 2.5                    # not the 6 s of its retries
 
 
 def test_collect_each_yields_each_device_as_soon_as_it_is_done(agents, hostile):
