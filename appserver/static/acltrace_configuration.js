@@ -108,7 +108,8 @@ require([
 
     // --- inputs --------------------------------------------------------------------------------
     var inputs = $("#acltrace-inputs"), inputForm = inputs.find("form"), inputNames = [];
-    var INPUT_FIELDS = ["devices", "account", "tables", "interval", "timeout", "retries", "index"];
+    var INPUT_FIELDS = ["devices", "account", "tables", "interval", "timeout", "retries", "device_deadline", "max_rows",
+        "index"];
 
     function loadInputs() {
         list("acltrace_snmp", function (err, entries) {

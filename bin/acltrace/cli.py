@@ -153,13 +153,16 @@ def _arguments() -> argparse.ArgumentParser:
                          "(default: none; Cisco's per-VLAN tables are read in contexts vlan-N)")
     collect.add_argument("--tables", type=_tables, default="mac,arp,neighbors",
                          help="any of mac,arp,neighbors (default: all)")
-    collect.add_argument("--timeout", type=_seconds, default=2.0, metavar="S", help="per request (default: 2)")
-    collect.add_argument("--retries", type=int, default=1, metavar="N", help="per request (default: 1)")
     from acltrace.snmp import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS  # the limits only, no pysnmp
-    collect.add_argument("--device-deadline", type=_seconds, default=DEFAULT_DEADLINE, metavar="S",
+    collect.add_argument("--timeout", type=_poll_setting("timeout"), default=2.0, metavar="S",
+                         help="per request, 0.1 to 60 (default: 2)")
+    collect.add_argument("--retries", type=_poll_setting("retries"), default=1, metavar="N",
+                         help="per request, 0 to 10 (default: 1)")
+    collect.add_argument("--device-deadline", type=_poll_setting("device_deadline"), default=DEFAULT_DEADLINE,
+                         metavar="S",
                          help="seconds one device's whole poll may take, all its walks; then it is cut off: its "
                               f"rows so far are kept, marked partial (default: {DEFAULT_DEADLINE:g})")
-    collect.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS, metavar="N",
+    collect.add_argument("--max-rows", type=_poll_setting("max_rows"), default=DEFAULT_MAX_ROWS, metavar="N",
                          help="table rows read from one device at most (interfaces, VLANs and bridge ports count "
                               f"too); then it is cut off likewise (default: {DEFAULT_MAX_ROWS})")
     collect.add_argument("--format", choices=("jsonl", "devices"), default="jsonl",
@@ -259,14 +262,22 @@ def _tables(text: str) -> list:
     return names
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, not {text!r}")
-    return value
+def _poll_setting(name: str):
+    """An argparse type for an SNMP poll setting: its kind and range are the input's
+    (``acltrace.snmp.RANGES``)."""
+    from acltrace.snmp import RANGES
+    kind, low, high = RANGES[name]
+
+    def read(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:      # NaN is in no range
+            raise argparse.ArgumentTypeError(f"expected {kind.__name__} from {low:g} to {high:g}, not {text!r}")
+        return value
+
+    return read
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -355,8 +366,6 @@ def _collect(args: argparse.Namespace) -> int:
             priv_protocol=args.priv_protocol.lower(), context=args.v3_context)
         targets = [snmpcollect.Device(*snmpcollect.parse_address(text), credentials=credentials)
                    for text in args.snmp]
-        if args.max_rows < 1:
-            raise ValueError(f"--max-rows: expected a number of rows > 0, not {args.max_rows}")
     except ValueError as error:
         _say(f"acltrace collect: {error}")
         return 2

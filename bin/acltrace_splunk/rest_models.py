@@ -59,6 +59,8 @@ def input_model() -> DataInputModel:
         field.RestField("retries", default="1"),
         field.RestField("concurrency", default="32"),
         field.RestField("interval", required=True, default="300"),
+        field.RestField("device_deadline", default="300"),
+        field.RestField("max_rows", default="250000"),
         field.RestField("index", default="default"),
         field.RestField("disabled"),
     ]

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Optional
 
-from acltrace.snmp import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS
+from acltrace.snmp import DEFAULT_DEADLINE, DEFAULT_MAX_ROWS, RANGES
 from acltrace.snmp.collect import TABLES, Device, parse_address
 from acltrace.snmp.walk import AUTH_PROTOCOLS, PRIV_PROTOCOLS, Credentials
 
@@ -33,8 +33,6 @@ MIN_INTERVAL = 60
 # A run of the input that comes a little early (splunkd's timer) still polls a device that is due.
 EARLY = 0.1
 MAX_DEVICES = 5000
-MAX_DEADLINE = 86400.0          # device_deadline: 1 s to a day
-MAX_ROWS = 10_000_000           # max_rows: 1 to ten million
 PLACEHOLDERS = ("******", "********")   # what splunktaucclib shows for a stored secret
 
 
@@ -81,7 +79,7 @@ def parse_tables(text: Optional[str]) -> tuple:
     return tuple(t for t in TABLES if t in names) if names else TABLES
 
 
-def _number(params: dict, name: str, kind, default, low, high):
+def _number(params: dict, name: str, default, kind, low, high):
     text = str(params.get(name) or "").strip()
     if not text:
         return default
@@ -103,12 +101,12 @@ def settings(params: dict) -> Settings:
         devices=parse_devices(str(params.get("devices") or "")),
         account=account,
         tables=parse_tables(params.get("tables")),
-        timeout=_number(params, "timeout", float, 2.0, 0.1, 60.0),
-        retries=_number(params, "retries", int, 1, 0, 10),
-        concurrency=_number(params, "concurrency", int, 32, 1, 256),
-        interval=_number(params, "interval", int, DEFAULT_INTERVAL, MIN_INTERVAL, 7 * 86400),
-        device_deadline=_number(params, "device_deadline", float, DEFAULT_DEADLINE, 1.0, MAX_DEADLINE),
-        max_rows=_number(params, "max_rows", int, DEFAULT_MAX_ROWS, 1, MAX_ROWS),
+        timeout=_number(params, "timeout", 2.0, *RANGES["timeout"]),
+        retries=_number(params, "retries", 1, *RANGES["retries"]),
+        concurrency=_number(params, "concurrency", 32, int, 1, 256),
+        interval=_number(params, "interval", DEFAULT_INTERVAL, int, MIN_INTERVAL, 7 * 86400),
+        device_deadline=_number(params, "device_deadline", DEFAULT_DEADLINE, *RANGES["device_deadline"]),
+        max_rows=_number(params, "max_rows", DEFAULT_MAX_ROWS, *RANGES["max_rows"]),
     )
 
 

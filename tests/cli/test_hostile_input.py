@@ -233,3 +233,11 @@ def test_a_gzip_of_one_endless_line_is_read_in_constant_memory(tmp_path):
         f.write(block.flush())
     assert path.stat().st_size < 1_000_000
     assert _peak_rss_kib(["cat", str(path)], "parse") < 64 * 1024
+
+
+@pytest.mark.parametrize("option", ["--retries=-3", "--retries=11", "--timeout=1e300", "--timeout=0.01",
+                                    "--timeout=nan", "--device-deadline=0", "--max-rows=0", "--max-rows=x"])
+def test_collect_options_out_of_range_are_usage_errors(option):
+    """collect takes the ranges the SNMP input takes (acltrace.snmp.RANGES): no traceback from pysnmp."""
+    run = acltrace("collect", "--snmp=127.0.0.1", "--community=x", option)
+    assert run.returncode == 2 and b"usage:" in run.stderr and b"Traceback" not in run.stderr, run.stderr

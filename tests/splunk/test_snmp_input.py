@@ -7,8 +7,10 @@ calls solnlib's ConfManager and CredentialManager make: the account's conf stanz
 for its secrets, and storage/passwords with the secrets in clear). Its stdout must be an XML event
 stream; secrets must never show in stdout, stderr or the checkpoint.
 """
+import dataclasses
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -486,6 +488,19 @@ def test_input_model_validation():
     results = validate_with_models([("input", data, None) for data, _ in cases])
     for (data, expected), got in zip(cases, results):
         assert got.startswith(expected), (data, got)
+
+
+def test_the_page_edits_every_setting_of_the_input():
+    """The REST model, the configuration page's form and its script name every setting the input reads."""
+    source = (REPO / "bin" / "acltrace_splunk" / "rest_models.py").read_text()
+    model = set(re.findall(r'RestField\("(\w+)"', source.split("def input_model", 1)[1]))
+    settings = set(snmpinput.Settings._fields) if hasattr(snmpinput.Settings, "_fields") else {
+        f.name for f in dataclasses.fields(snmpinput.Settings)}
+    assert settings <= model, settings - model
+    page = (REPO / "default/data/ui/views/acltrace_configuration.xml").read_text()
+    script = (REPO / "appserver/static/acltrace_configuration.js").read_text()
+    for name in settings - {"concurrency"}:          # concurrency: inputs.conf only (README/inputs.conf.spec)
+        assert f'name="{name}"' in page and f'"{name}"' in script, name
 
 
 def test_test_device_endpoint(agents, splunkd):  # noqa: F811
