@@ -235,3 +235,9 @@ class Backscatter(Command):
             self.warn(f"backscatter could not label {self.failures} record(s); "
                       "they were passed through without bs_ fields")
         self.failures = 0
+        early = self.classifier.released_early
+        if early:
+            self.warn(f"backscatter labelled {early} event(s) before their window had passed (more than "
+                      f"{self.classifier.max_held} events in one window); their labels may miss what came "
+                      "after them")
+            self.classifier.released_early = 0
