@@ -44,7 +44,9 @@ def record_regex(width, at, plain=False):
     cells = [f"(?:{_QUOTED}|{_PLAIN})"] * width
     for i in at:
         cells[i] = f"({_PLAIN})" if plain else f'(?:"({_INSIDE})"|({_PLAIN}))'
-    return re.compile(r"(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
+    # A record starts a line: where findall steps over a record that does not match (a ragged one), it
+    # tries no position inside it, which made a long first cell cost quadratic time.
+    return re.compile(r"(?<![^\n])(?![\r\n]|\Z)(" + ",".join(cells) + r")(?:\r?\n|\Z)")
 
 
 def scan(body, header_end, width, at, plain=False):

@@ -1,6 +1,7 @@
 """csvscan.scan against csv.reader: the same records and cells, or None (never a wrong record)."""
 import csv
 import io
+import time
 
 import pytest
 from scp import quote_as_splunkd
@@ -108,3 +109,14 @@ def test_first_quoted_says_whether_the_cells_read_are_quoted_in_the_first_record
     quoted = quote_as_splunkd(plain)
     assert first_quoted(quoted, body_header(quoted)[1], 4, (1,)) is True
     assert first_quoted(HEADER + 'x,"1,\n', len(HEADER), 4, (1,)) is None
+
+
+def test_a_ragged_record_with_a_long_first_cell_costs_linear_time():
+    """findall steps over a record it cannot read; it must not try every position inside it (16 s at 100 KB)."""
+    def cost(n):
+        body = "a,b,c\n" + "x" * n + ",1\n" + "p,q,r\n"
+        start = time.perf_counter()
+        assert scan(body, 6, 3, (0,)) is None            # ragged: csv.reader reads this body
+        return time.perf_counter() - start
+    small, large = cost(10_000), cost(100_000)
+    assert large < 0.05 or large / small < 30, (small, large)
