@@ -133,6 +133,18 @@ def ratio(run, make, sizes=(10_000, 100_000), repeat=3):
     return small, large, large / max(small, 1e-9)
 
 
+def assert_linear_call(run, make, budget_10k=BUDGET_10K, budget_100k=BUDGET_100K, repeat=3, what="", floor=0.05):
+    """``run(make(size))`` within its budget at 10 KB (checked first: a quadratic call fails fast), then at
+    100 KB, and ~10x the 10 KB cost there unless that is under ``floor`` seconds (best of ``repeat`` runs
+    each)."""
+    small = min(cost(run, make(10_000)) for _ in range(repeat))
+    assert small < budget_10k, f"{what}: {small:.3f} s on 10 KB"
+    large = min(cost(run, make(100_000)) for _ in range(repeat))
+    assert large < budget_100k, f"{what}: {large:.3f} s on 100 KB"
+    # 10x the input: ~10x the time when linear, ~100x when quadratic
+    assert large < floor or large / small < 30, (what, small, large)
+
+
 def worst(pattern, method, shapes=SHAPES, prefixes=PREFIXES, size=100_000):
     """(seconds, prefix, shape) of the costliest hostile text of ``size`` for ``pattern.<method>``."""
     call = _caller(pattern, method)
