@@ -345,10 +345,11 @@ class _Trail:
 
     def chain_to(self, s: Sighting, start: Optional[tuple]) -> list:
         """The hops leading to ``s``, from the logging device's neighbour when it is on the way."""
-        chain, switches = [s], {s.key}
-        while chain[0] in self.pred and self.pred[chain[0]].key not in switches and not _starts(chain[0], start):
-            chain.insert(0, self.pred[chain[0]])
-            switches.add(chain[0].key)
+        chain, switches = [s], {s.key}       # built backwards, then turned: linear along a long chain
+        while chain[-1] in self.pred and self.pred[chain[-1]].key not in switches and not _starts(chain[-1], start):
+            chain.append(self.pred[chain[-1]])
+            switches.add(chain[-1].key)
+        chain.reverse()
         return chain
 
     def walk(self, start: Optional[tuple]) -> tuple:
