@@ -19,7 +19,9 @@ def csv_cell(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_FORMULA_START) and text != "-":     # a lone "-" (a table's "none") is no formula
+        return "'" + text
+    return text
 
 
 def _escape(match: "re.Match") -> str:

@@ -21,8 +21,8 @@ def _blaster(interface, acl="inbound"):
 
 
 def test_csv_cells_are_never_formulas():
-    assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "", None, 5)] == [
-        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "a=b", "", "", "5"]
+    assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "", None, 5, "-")] == [
+        "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "a=b", "", "", "5", "-"]
     parsed = acltrace("parse", "--format", "csv", stdin=_blaster(FORMULA_IF, FORMULA_ACL))
     assert parsed.returncode == 0, parsed.stderr
     rows = list(csv.DictReader(io.StringIO(parsed.stdout.decode())))

@@ -68,3 +68,18 @@ def test_junk_events_give_one_warning_and_the_rest_still_comes_out():
     assert rows_of(result, "mac") == rows_of(scp.run_command("showtables", [], [events]), "mac")
     [warning] = result.messages_at("WARN")
     assert "could not read" in warning
+
+
+def test_no_value_that_reaches_a_lookup_file_is_a_formula():
+    """The lookup builders write showtables' rows to CSV files: a device that names itself =cmd|... must
+    not become a spreadsheet formula there (a leading ')."""
+    rows = [{"kind": "neighbor", "switch": "=cmd|'/Ccalc'!A0", "port": "@SUM(1+1)", "neighbor": "+x",
+             "neighbor_port": "-", "capabilities": "Router", "protocol": "cdp", "time": 1795600000},
+            {"kind": "mac", "mac": "02:00:00:00:00:01", "switch": "sw9", "port": "-Gi0/1", "vlan": "5"}]
+    events = [{"_raw": json.dumps(r), "_time": "1795600000", "host": "collector"} for r in rows]
+    result = scp.run_command("showtables", [], [events])
+    assert_ok(result)
+    [neighbor] = [r for r in result.records if r["kind"] == "neighbor"]
+    assert (neighbor["switch"], neighbor["port"], neighbor["neighbor"], neighbor["neighbor_port"]) == (
+        "'=cmd|'/Ccalc'!A0", "'@SUM(1+1)", "'+x", "-")
+    assert [r["port"] for r in result.records if r["kind"] == "mac"] == ["'-Gi0/1"]
