@@ -16,7 +16,6 @@ from acltrace.logs.device_time import END
 MAC, ARP, NEIGHBOR = "mac", "arp", "neighbor"
 KINDS = (MAC, ARP, NEIGHBOR)
 
-_ANY_SUFFIX = re.compile(r"\s*\([^)]*\)\Z")          # 'acc-sw1 (FOC123)', 'sw1(anything)'
 _NXOS_SERIAL = re.compile(r"\([A-Za-z0-9]{6,}\)\Z")  # NX-OS CDP names: 'sw1(FOC123X)'
 _LOOKS_LIKE_PORT = re.compile(r"[A-Za-z][A-Za-z-]*\s?\d")
 
@@ -47,7 +46,11 @@ def row_time(value: object) -> Optional[float]:
 @lru_cache(maxsize=65536)
 def display_name(name: str) -> str:
     """A device name without its domain or parenthesised suffix: 'acc-sw1(FOC1)' -> 'acc-sw1'."""
-    s = _ANY_SUFFIX.sub("", name.strip())
+    s = name.strip()
+    if s.endswith(")"):      # 'acc-sw1 (FOC123)', 'sw1(anything)': from the last '(' with no ')' after it
+        opening = s.find("(", s.rfind(")", 0, len(s) - 1) + 1, len(s) - 1)
+        if opening >= 0:
+            s = s[:opening].rstrip()
     return s if ip_version(s) else s.split(".", 1)[0]
 
 
