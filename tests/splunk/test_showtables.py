@@ -6,7 +6,7 @@ import scp
 from campus import CAMPUS, capture_events, split_events
 from scp import assert_ok
 
-from acltrace.tables.show import parse_files
+from acltrace.tables.show import parse_capture, parse_files
 
 
 def rows_of(result, kind):
@@ -83,3 +83,14 @@ def test_no_value_that_reaches_a_lookup_file_is_a_formula():
     assert (neighbor["switch"], neighbor["port"], neighbor["neighbor"], neighbor["neighbor_port"]) == (
         "'=cmd|'/Ccalc'!A0", "'@SUM(1+1)", "'+x", "-")
     assert [r["port"] for r in result.records if r["kind"] == "mac"] == ["'-Gi0/1"]
+
+
+def test_a_junos_capture_that_starts_with_its_routing_engine_is_a_capture(corpus):
+    """'{master:0}' opens many Junos captures: it is a prompt's line, not a JSON row."""
+    sample = corpus / "device_outputs/juniper_junos/show_ethernet-switching_table"
+    output = (sample / "juniper_junos_show_ethernet-switching_table.raw").read_text()
+    capture = "{master:0}\nadmin@sw3> show ethernet-switching table\n" + output
+    result = scp.run_command("showtables", [], [[{"_raw": capture, "_time": "1795600000", "host": "sw3"}]])
+    assert_ok(result)
+    expected = parse_capture("admin@sw3> show ethernet-switching table\n" + output).mac
+    assert expected and len([r for r in result.records if r["kind"] == "mac"]) == len(expected)

@@ -12,7 +12,7 @@ A section that cannot be read (an unknown command, a table no template reads, ju
 one warning at the end counts such problems and quotes the first.
 """
 from acltrace.safe_output import csv_cell
-from acltrace.tables.files import read_rows
+from acltrace.tables.files import looks_like_rows, read_rows
 from acltrace.tables.show import parse_capture
 from acltrace_splunk.protocol import RecordCommand
 from acltrace_splunk.records import one
@@ -34,7 +34,7 @@ class ShowTables(RecordCommand):
         for record in records:
             raw = one(record.get("_raw")) or ""
             host = one(record.get("host"))
-            if raw.lstrip()[:1] == "{":
+            if looks_like_rows(raw):             # not a Junos capture that starts with {master:0}
                 tables, source = read_rows(raw), "snmp"
             else:
                 tables, source = parse_capture(raw, platform, host), "show"
