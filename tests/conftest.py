@@ -50,3 +50,22 @@ def agents(tmp_path_factory):
     finally:
         for agent in started.values():
             agent.stop()
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    """Agents written for the limits' tests (make_snmprec, not committed): ``big``, a Q-BRIDGE switch of
+    5000 MACs on 48 ports (far over a small row cap), and ``dawdling``, 1000 MACs on 8 ports whose every
+    GETBULK of 50 answers in time, after 0.25 s (~5 s for the walk: past a short deadline)."""
+    from snmpagent import generated
+
+    root = tmp_path_factory.mktemp("hostile")
+    started = {"big": generated("qbridge_switch", root / "big", macs=5000, vlans=10),
+               "dawdling": generated("dawdling", root / "dawdling", entries=1000, every=50, wait_ms=250)}
+    try:
+        for agent in started.values():
+            agent.wait(120)
+        yield {name: agent.port for name, agent in started.items()}
+    finally:
+        for agent in started.values():
+            agent.stop()

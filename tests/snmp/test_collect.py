@@ -7,7 +7,7 @@ import time
 
 import pytest
 from conftest import REPO
-from snmpagent import V3_USERS, free_udp_port, generated
+from snmpagent import V3_USERS, free_udp_port
 
 from acltrace.snmp.collect import Device, collect, parse_address
 from acltrace.snmp.walk import Credentials
@@ -19,23 +19,6 @@ V2C = Credentials(community="public")
 AUTH_PRIV = Credentials(user="acltrace", auth_key=V3_USERS["acltrace"][0], priv_key=V3_USERS["acltrace"][1],
                         context="public")      # snmpsim serves data in a named context only
 AUTH_NO_PRIV = Credentials(user="acltrace-auth", auth_key=V3_USERS["acltrace-auth"][0], context="public")
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """Agents written for the limits' tests (make_snmprec, not committed): ``big``, a Q-BRIDGE switch of
-    5000 MACs on 48 ports (far over a small row cap), and ``dawdling``, 1000 MACs on 8 ports whose every
-    GETBULK of 50 answers in time, after 0.25 s (~5 s for the walk: past a short deadline)."""
-    root = tmp_path_factory.mktemp("hostile")
-    started = {"big": generated("qbridge_switch", root / "big", macs=5000, vlans=10),
-               "dawdling": generated("dawdling", root / "dawdling", entries=1000, every=50, wait_ms=250)}
-    try:
-        for agent in started.values():
-            agent.wait(120)
-        yield {name: agent.port for name, agent in started.items()}
-    finally:
-        for agent in started.values():
-            agent.stop()
 
 
 def poll(port, credentials=V2C, **options):

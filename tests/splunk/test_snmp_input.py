@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from conftest import REPO
-from snmpagent import V3_USERS, free_udp_port, generated
+from snmpagent import V3_USERS, free_udp_port
 
 from acltrace.snmp.collect import Device
 from acltrace.snmp.walk import Credentials
@@ -100,9 +100,9 @@ class FakeSplunkd(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-@pytest.fixture(scope="module")
-def splunkd():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSplunkd)
+def serving(handler):
+    """A fake splunkd on a free loopback port, answering with ``handler``: yields its URI."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -110,6 +110,11 @@ def splunkd():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def splunkd():
+    yield from serving(FakeSplunkd)
 
 
 # --- driving the script as splunkd does --------------------------------------------------------
@@ -205,7 +210,7 @@ def test_validate_bad_arguments(splunkd, tmp_path, params, message):
 
 # --- runs ----------------------------------------------------------------------------------------
 
-def test_run_writes_rows_and_a_status_per_device(agents, splunkd, tmp_path):  # noqa: F811
+def test_run_writes_rows_and_a_status_per_device(agents, splunkd, tmp_path):
     dead = free_udp_port()
     devices = [f"127.0.0.1:{agents[name]}" for name in ("cisco-access", "arista-dist", "router")]
     config = input_xml(splunkd, tmp_path, {"campus": {
@@ -247,7 +252,7 @@ def test_run_writes_rows_and_a_status_per_device(agents, splunkd, tmp_path):  # 
     assert "4 of 4 devices were polled less than 300 s ago; skipped" in again.stderr
 
 
-def test_run_v3_auth_priv(agents, splunkd, tmp_path):  # noqa: F811
+def test_run_v3_auth_priv(agents, splunkd, tmp_path):
     config = input_xml(splunkd, tmp_path, {"v3": {
         "devices": f"127.0.0.1:{agents['router']}", "account": "campus-v3", "tables": "arp", "interval": "60"}})
     done = run([], config)
@@ -258,7 +263,7 @@ def test_run_v3_auth_priv(agents, splunkd, tmp_path):  # noqa: F811
     assert_no_secrets(done.stdout, done.stderr, (tmp_path / "v3.json").read_text())
 
 
-def test_run_wrong_community_is_an_error_status_without_rows(agents, splunkd, tmp_path):  # noqa: F811
+def test_run_wrong_community_is_an_error_status_without_rows(agents, splunkd, tmp_path):
     config = input_xml(splunkd, tmp_path, {"bad": {
         "devices": f"127.0.0.1:{agents['cisco-access']}", "account": "wrong-community", "timeout": "0.5",
         "retries": "0"}})
@@ -285,23 +290,6 @@ def test_run_with_a_refused_session_key(splunkd, tmp_path):
     assert "stale-key-4711" not in done.stderr
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """Agents written for the limits' tests (make_snmprec, not committed): ``big``, a Q-BRIDGE switch of
-    5000 MACs on 48 ports, and ``dawdling``, 1000 MACs whose every GETBULK of 50 answers in time, after
-    0.25 s (~5 s for the walk)."""
-    root = tmp_path_factory.mktemp("hostile")
-    started = {"big": generated("qbridge_switch", root / "big", macs=5000, vlans=10),
-               "dawdling": generated("dawdling", root / "dawdling", entries=1000, every=50, wait_ms=250)}
-    try:
-        for agent in started.values():
-            agent.wait(120)
-        yield {name: agent.port for name, agent in started.items()}
-    finally:
-        for agent in started.values():
-            agent.stop()
-
-
 def read_until(process, wanted, seconds=30.0):
     """What ``process`` wrote on stdout until ``wanted`` shows in it (or it ended, or ``seconds``)."""
     got, ends = b"", time.monotonic() + seconds
@@ -315,7 +303,7 @@ def read_until(process, wanted, seconds=30.0):
     return got
 
 
-def test_run_writes_each_device_and_its_checkpoint_as_soon_as_it_is_done(agents, splunkd, tmp_path, hostile):  # noqa: F811
+def test_run_writes_each_device_and_its_checkpoint_as_soon_as_it_is_done(agents, splunkd, tmp_path, hostile):
     """The router's events and checkpoint entry are written while the dawdling switch is still being polled."""
     router, dawdling = f"127.0.0.1:{agents['router']}", f"127.0.0.1:{hostile['dawdling']}"
     config = input_xml(splunkd, tmp_path, {"campus": {
@@ -346,7 +334,7 @@ def test_run_writes_each_device_and_its_checkpoint_as_soon_as_it_is_done(agents,
     assert_no_secrets((first + rest).decode(), errors.decode(), checkpoint.read_text())
 
 
-def test_run_cuts_off_a_device_at_its_deadline_or_row_cap(agents, splunkd, tmp_path, hostile):  # noqa: F811
+def test_run_cuts_off_a_device_at_its_deadline_or_row_cap(agents, splunkd, tmp_path, hostile):
     big, dawdling = f"127.0.0.1:{hostile['big']}", f"127.0.0.1:{hostile['dawdling']}"
     router = f"127.0.0.1:{agents['router']}"
     config = input_xml(splunkd, tmp_path, {"limits": {
@@ -503,7 +491,7 @@ def test_the_page_edits_every_setting_of_the_input():
         assert f'name="{name}"' in page and f'"{name}"' in script, name
 
 
-def test_test_device_endpoint(agents, splunkd):  # noqa: F811
+def test_test_device_endpoint(agents, splunkd):
     code = f"""
 import json, sys
 sys.path.insert(0, "bin")
@@ -605,14 +593,7 @@ class StatefulSplunkd(BaseHTTPRequestHandler):
 @pytest.fixture()
 def stateful_splunkd():
     StatefulSplunkd.conf, StatefulSplunkd.passwords, StatefulSplunkd.bodies = {}, {}, []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StatefulSplunkd)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serving(StatefulSplunkd)
 
 
 HANDLER = """
