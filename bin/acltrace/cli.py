@@ -65,7 +65,7 @@ from acltrace.triage.incidents import Incidents, add_trace
 
 from . import __version__
 from .gcpolicy import fewer_collections
-from .safe_output import PrintableWriter, csv_cell, printable
+from .safe_output import PrintableWriter, no_formula, printable
 
 LINE_CAP = 65536         # characters of a line kept; see the module doc
 # What the --window and triage's --timeout take, in seconds: what the search commands' window= and
@@ -580,4 +580,4 @@ def _write_csv(out: IO[str], events: Iterable[tuple[str, int, dict]]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("source", "line_number") + FIELDS)
     for source, number, ev in events:
-        writer.writerow([csv_cell(source), number] + [csv_cell(ev.get(field)) for field in FIELDS])
+        writer.writerow([no_formula(source), number] + [no_formula(ev.get(field)) for field in FIELDS])

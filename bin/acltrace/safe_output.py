@@ -2,7 +2,7 @@
 
 Anyone who can send a syslog line or answer an SNMP query chooses an ACL name, an interface, a device
 name or a sysName. In a CSV file a cell that starts with ``= + - @`` (or a tab or carriage return) is a
-formula to a spreadsheet, so ``csv_cell`` prefixes it with ``'`` (OWASP's advice on CSV injection). On a
+formula to a spreadsheet, so ``no_formula`` prefixes it with ``'`` (OWASP's advice on CSV injection). On a
 terminal ESC, OSC, BEL and the other control characters, and the bidirectional overrides that reorder
 what a reader sees, act instead of printing, so ``printable`` writes them as escapes (``\\x1b``,
 ``\\u202e``); ``PrintableWriter`` does that to everything written through it.
@@ -14,8 +14,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def csv_cell(value: object) -> str:
-    """``value`` as the text of a CSV cell that no spreadsheet reads as a formula ("" for None)."""
+def no_formula(value: object) -> str:
+    """``value`` as the text of a CSV cell that no spreadsheet reads as a formula ("" for None); quoting
+    the cell is the CSV writer's."""
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)

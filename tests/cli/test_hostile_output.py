@@ -5,7 +5,7 @@ import json
 
 from offline import acltrace
 
-from acltrace.safe_output import PrintableWriter, csv_cell, printable
+from acltrace.safe_output import PrintableWriter, no_formula, printable
 
 # Blaster backscatter whose ACL and interface names an attacker chose (syslog can be spoofed).
 FORMULA_ACL = "=HYPERLINK(\"http://x.example/\",\"click\")"
@@ -21,7 +21,7 @@ def _blaster(interface, acl="inbound"):
 
 
 def test_csv_cells_are_never_formulas():
-    assert [csv_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "", None, 5, "-")] == [
+    assert [no_formula(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b", "", None, 5, "-")] == [
         "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "a=b", "", "", "5", "-"]
     parsed = acltrace("parse", "--format", "csv", stdin=_blaster(FORMULA_IF, FORMULA_ACL))
     assert parsed.returncode == 0, parsed.stderr

@@ -27,7 +27,7 @@ from acltrace.report.incident_rows import (
     place_text,
     report_order,
 )
-from acltrace.safe_output import csv_cell
+from acltrace.safe_output import no_formula
 from acltrace.triage.incidents import INCIDENT_COLUMNS
 
 _TIMES = ("first_seen", "last_seen")
@@ -95,7 +95,7 @@ def write_csv(out: IO[str], incidents: list, patterns: list, summary: dict) -> N
 def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return csv_cell(value)
+    return no_formula(value)
 
 
 # --- text -----------------------------------------------------------------------------------

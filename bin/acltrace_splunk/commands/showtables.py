@@ -6,12 +6,12 @@ ntc-templates) or a JSON row of ``acltrace:mac``, ``acltrace:arp`` or ``acltrace
 (``acltrace.tables.files.read_rows``). Each table row is one record with the script's ``COLUMNS``
 (empty where its kind has no such value), ``_time`` and ``host`` of its event; a capture with no
 prompt takes ``host`` as its device. A value that a spreadsheet would read as a formula starts with
-``'`` (``acltrace.safe_output.csv_cell``): the lookup builders write these rows to the lookup files.
+``'`` (``acltrace.safe_output.no_formula``): the lookup builders write these rows to the lookup files.
 
 A section that cannot be read (an unknown command, a table no template reads, junk) gives no rows;
 one warning at the end counts such problems and quotes the first.
 """
-from acltrace.safe_output import csv_cell
+from acltrace.safe_output import no_formula
 from acltrace.tables.files import looks_like_rows, read_rows
 from acltrace.tables.show import parse_capture
 from acltrace_splunk.protocol import RecordCommand
@@ -43,7 +43,7 @@ class ShowTables(RecordCommand):
                 for table_row in getattr(tables, name):
                     out = dict.fromkeys(self.columns, "")
                     # the lookup builders write these rows to CSV files: no cell may be a formula
-                    out.update((k, csv_cell(v)) for k, v in table_row.items() if k in out)
+                    out.update((k, no_formula(v)) for k, v in table_row.items() if k in out)
                     out.update(kind=name, source=table_row.get("source") or source,
                                _time=record.get("_time"), host=host)
                     yield out
