@@ -248,18 +248,20 @@ class Session:
             self.proc.stdin.close()
         except BrokenPipeError:
             pass
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                self.proc.kill()
-                pid, status, usage = os.wait4(self.proc.pid, 0)
-                break
-            time.sleep(0.005)
-        self.returncode = self.proc.returncode = os.waitstatus_to_exitcode(status)
-        self.maxrss_kb = self.maxrss_kb or usage.ru_maxrss   # no /proc: the best there is
+        if self.proc.returncode is None:   # else Popen.poll() has reaped it already
+            deadline = time.monotonic() + timeout
+            while True:
+                pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.monotonic() > deadline:
+                    self.proc.kill()
+                    pid, status, usage = os.wait4(self.proc.pid, 0)
+                    break
+                time.sleep(0.005)
+            self.proc.returncode = os.waitstatus_to_exitcode(status)
+            self.maxrss_kb = self.maxrss_kb or usage.ru_maxrss   # no /proc: the best there is
+        self.returncode = self.proc.returncode
         self.proc.stdout.close()
         self._stderr.seek(0)
         stderr = self._stderr.read().decode("utf-8", "replace")
