@@ -25,7 +25,11 @@ def test_capabilities(value, protocol, want):
 def test_roles():
     assert roles("R S I", "CDP") == {"router", "switch"}
     assert roles("Router Bridge", "") == {"router", "switch"}
-    assert roles("B,T", "lldp") == {"switch", "host"}
+    assert roles("B,T", "lldp") == {"host"}                 # an IP phone: its bridge is for the PC behind it
+    assert roles("Bridge, WLAN access point", "lldp") == {"host"}     # an access point
+    assert roles("B,W,R", "lldp") == {"router", "host"}       # a router with a radio is still a router
+    assert roles("T B P", "cdp") == {"host"}                  # a phone over CDP that says Trans-Bridge
+    assert roles("B,R", "lldp") == {"router", "switch"}
     assert roles("H P M", "cdp") == {"host"}
     assert roles("", "") == frozenset()
 
@@ -76,12 +80,15 @@ _OLD_WORDS = {
 
 
 def old_roles(capabilities, protocol=""):
+    """The old roles, but a phone or access point is a host and not a switch (issue 16)."""
     letters = _OLD_LLDP_LETTERS if "lldp" in protocol.lower() else _OLD_CDP_LETTERS
     found = set()
     for token in re.split(r"[\s,;/]+", capabilities.lower()):
         role = letters.get(token) if len(token) == 1 else _OLD_WORDS.get(token)
         if role:
             found.add(role)
+    if set(capability_words(capabilities, protocol).split()) & {"phone", "wlan-ap"}:
+        found.discard("switch")
     return frozenset(found)
 
 

@@ -288,3 +288,103 @@ def test_a_time_no_calendar_holds_is_unknown():
         assert (trace.verdict, trace.switch, trace.port, trace.last_seen) == ("edge_port", ACC2, "FastEthernet0/7",
                                                                              None)
         assert "last seen" not in trace.reason and trace.fields()["trace_last_seen"] == ""
+
+
+# --- a router hop known by ARP alone (issue 16.7) -------------------------------------------------
+
+PROVIDER = "00:0b:bf:11:22:33"     # the provider's router on gw-rtr1 Gi0/2: no CDP/LLDP there, no MAC table
+UPLINK = "GigabitEthernet0/2"
+
+
+def test_arp_alone_makes_the_next_hop_a_router_hop():
+    topo = Topology(MACS, NEIGHBORS, ARP + [arp("198.51.100.1", PROVIDER, UPLINK)])
+    t = topo.trace(PROVIDER, RTR, "Gi0/2", src_ip="192.0.2.77")      # the interface as the log abbreviates it
+    check(t, "router_hop", "router hop: ARP on gw-rtr1 GigabitEthernet0/2 gives this MAC for 198.51.100.1, not the "
+          "packet's source 192.0.2.77: the next-hop router that forwarded it", "gw-rtr1 GigabitEthernet0/2",
+          RTR, UPLINK)
+    assert t.router == {"name": "", "ip": "198.51.100.1"}
+    # without the source address nothing tells a router from a host there
+    assert topo.trace(PROVIDER, RTR, UPLINK).verdict == "not_found"
+    # ARP on another interface, or another device's ARP, says nothing of this hop
+    assert topo.trace(PROVIDER, RTR, INSIDE, src_ip="192.0.2.77").verdict == "not_found"
+    assert topo.trace(PROVIDER, "other-rtr", UPLINK, src_ip="192.0.2.77").verdict == "not_found"
+
+
+def test_arp_for_the_source_itself_is_the_host_not_a_router():
+    host = "00:50:56:aa:00:01"
+    rows = ARP + [arp("198.51.100.9", host, UPLINK), arp("2001:db8:0:0::9", host, UPLINK)]
+    topo = Topology(MACS, NEIGHBORS, rows)
+    assert topo.trace(host, RTR, UPLINK, src_ip="198.51.100.9").verdict == "not_found"
+    assert topo.trace(host, RTR, UPLINK, src_ip="2001:DB8::9").verdict == "not_found"     # one address, two spellings
+    assert topo.trace(host, RTR, UPLINK, src_ip="not an address").verdict == "router_hop"
+
+
+def test_the_source_address_does_not_change_the_earlier_rules(campus):
+    assert campus.trace(ISP, RTR, OUTSIDE, src_ip="203.0.113.1").reason == campus.trace(ISP, RTR, OUTSIDE).reason
+    assert campus.trace(PC, RTR, INSIDE, src_ip="10.1.10.50").verdict == "edge_port"
+
+
+# --- phones and access points leave their ports edges (issue 16.8) --------------------------------
+
+PHONE, PC_BEHIND = "00:04:f2:d1:22:22", "00:11:22:33:55:01"
+AP_CLIENTS = [f"00:11:22:44:00:{i:02x}" for i in range(12)]
+
+
+def test_a_pc_behind_an_lldp_phone_that_says_bridge_and_telephone():
+    rows = [mac(PHONE, ACC2, "FastEthernet0/11", "10", T), mac(PC_BEHIND, ACC2, "FastEthernet0/11", "10", T),
+            mac(PC_BEHIND, CORE, "Port-channel1", "10", T), mac(PHONE, CORE, "Port-channel1", "10", T)]
+    phone = nb(ACC2, "Fa0/11", "Polycom VVX 500", "0004.f2d1.2222", "B,T", "10.1.10.77", "lldp")
+    # ARP of the phone's own address makes its MAC a known device's: still not a switch's
+    topo = Topology(MACS + rows, NEIGHBORS + [phone], ARP + [arp("10.1.10.77", PHONE, INSIDE)])
+    for m in (PC_BEHIND, PHONE):
+        t = topo.trace(m)
+        assert (t.verdict, t.switch, t.port) == ("edge_port", ACC2, "FastEthernet0/11"), t.reason
+        assert t.reason.endswith("behind LLDP neighbour Polycom VVX 500")
+
+
+def test_an_access_points_clients_are_on_an_edge_port_not_a_hub():
+    rows = [mac(m, ACC1, "GigabitEthernet0/12", "20", T) for m in AP_CLIENTS]
+    ap = nb(ACC1, "GigabitEthernet0/12", "ap-2f-01", "eth0", "Bridge, WLAN access point", "", "lldp")
+    t = Topology(MACS + rows, NEIGHBORS + [ap]).trace(AP_CLIENTS[3])
+    assert (t.verdict, t.port) == ("edge_port", "GigabitEthernet0/12")
+    assert t.reason.endswith("behind LLDP neighbour ap-2f-01")
+    # the same port without the AP's row: 12 MACs, a hub
+    assert Topology(MACS + rows, NEIGHBORS).trace(AP_CLIENTS[3]).verdict == "ambiguous"
+
+
+def test_phones_and_aps_of_a_real_cdp_table():
+    """ntc-templates' cisco_ios show cdp neighbors sample: IP phones (H P M) and Cisco APs, whose CDP says
+    T B I (Trans-Bridge, no WLAN) with an AIR- platform, beside a router (R B S) on Gi1/0/1."""
+    from conftest import CORPUS
+
+    from acltrace.tables.show import parse_capture
+
+    raw = CORPUS / "device_outputs/cisco_ios/show_cdp_neighbors/cisco_ios_show_cdp_neighbors_3.raw"
+    found = parse_capture(raw.read_text(), "cisco_ios", "acc-sw9", "show cdp neighbors")
+    assert len(found.neighbor) > 20 and not found.problems
+    pc, phone = "00:11:22:55:00:01", "00:11:22:55:00:02"
+    rows = [mac(pc, "acc-sw9", "Gi1/0/16", "10", T), mac(phone, "acc-sw9", "Gi1/0/16", "10", T),
+            *[mac(m, "acc-sw9", "Gi1/0/45", "20", T) for m in AP_CLIENTS]]
+    topo = Topology(rows, found.neighbor)
+    assert topo.trace(pc).as_dict()["verdict"] == "edge_port"
+    t = topo.trace(AP_CLIENTS[0])
+    assert (t.verdict, t.port) == ("edge_port", "GigabitEthernet1/0/45")
+    # the port of the router (R B S: a router and switch) is an uplink still
+    assert Topology([mac(pc, "acc-sw9", "Gi1/0/1", "10", T)], found.neighbor).trace(pc).verdict == "uplink_only"
+
+
+# --- one MAC on edge ports of two vendors' switches (issue 16.10) ---------------------------------
+
+def test_a_mac_on_edge_ports_of_two_vendors_is_ambiguous_whatever_the_source():
+    """A show capture of a Cisco switch (short interface names) and an SNMP poll of a Juniper one: one
+    MAC live on an edge port of each is ambiguous; the same port named twice (show's Gi1/0/5, SNMP's
+    GigabitEthernet1/0/5) is one sighting, not two."""
+    dup = "00:11:22:77:00:01"
+    cisco = {**mac(dup, "cisco-acc1", "Gi1/0/5", "20", T - 30), "source": "show"}
+    juniper = {**mac(dup, "ex-acc2.campus.local", "ge-0/0/7.0", "v40-lab", T - 10), "source": "snmp"}
+    again = {**mac(dup, "CISCO-ACC1", "GigabitEthernet1/0/5", "20", T - 5), "source": "snmp"}
+    t = Topology([cisco, juniper, again]).trace(dup)
+    assert t.verdict == "ambiguous"
+    assert t.candidates == ("cisco-acc1 GigabitEthernet1/0/5", "ex-acc2 ge-0/0/7.0")
+    t = Topology([cisco, again]).trace(dup)
+    assert (t.verdict, t.port, t.last_seen) == ("edge_port", "GigabitEthernet1/0/5", T - 5)

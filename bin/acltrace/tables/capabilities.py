@@ -8,7 +8,8 @@ lower-case words, the same for CDP and LLDP: ``router``, ``bridge`` (LLDP Bridge
 and Source-Route-Bridge), ``switch``, ``host``, ``phone``, ``igmp``, ``repeater``, ``station``,
 ``wlan-ap``, ``docsis``, ``remote``, ``cvta``, ``mac-relay``, ``stp-dispute``, ``other``; a word we do
 not know is kept in lower case. Each word makes a neighbour a router, a switch or a host (``ROLES``)
-or says nothing about it.
+or says nothing about it; a phone or access point is a host whatever bridge it also says (the bridge
+is the phone's port for the PC behind it, the AP's to its clients), unless it says router.
 
 A protocol is LLDP when its name says ``lldp`` (any case), else CDP.
 """
@@ -45,6 +46,7 @@ _PHRASE_WORDS = {
 # The role each word gives a neighbour in the trace; other words give none.
 ROLES = {"router": "router", "bridge": "switch", "switch": "switch", "host": "host", "phone": "host",
          "station": "host", "wlan-ap": "host"}
+ENDPOINTS = frozenset({"phone", "wlan-ap"})     # devices whose bridge serves hosts, not a network
 
 
 def _is_lldp(protocol: str) -> bool:
@@ -92,5 +94,10 @@ def bitmap_words(bitmap: object, protocol: str) -> str:
 
 
 def roles(capabilities: str, protocol: str = "") -> frozenset:
-    """The roles ({'router', 'switch', 'host'}) the capabilities, as :func:`capability_words` reads them, give."""
-    return frozenset(ROLES[word] for word in capability_words(capabilities, protocol).split() if word in ROLES)
+    """The roles ({'router', 'switch', 'host'}) the capabilities, as :func:`capability_words` reads them, give:
+    a phone or access point (``ENDPOINTS``) is a host, not a switch."""
+    words = capability_words(capabilities, protocol).split()
+    found = {ROLES[word] for word in words if word in ROLES}
+    if ENDPOINTS.intersection(words):
+        found.discard("switch")
+    return frozenset(found)

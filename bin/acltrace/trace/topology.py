@@ -1,32 +1,37 @@
 """Trace a MAC to the switch port where it plugs in, or say it is a router hop (docs/DESIGN.md section 5).
 
 ``Topology(mac_rows, neighbor_rows, arp_rows)`` indexes the three lookups once (malformed rows are
-skipped and counted in ``skipped``); ``Topology.trace(mac, dvc, src_interface, now)`` answers per
-event and is cached. The rules:
+skipped and counted in ``skipped``; ports and interfaces in canonical form, so a show capture's and
+an SNMP poll's names of one port are one port); ``Topology.trace(mac, dvc, src_interface, now, src_ip)``
+answers per event and is cached. The rules:
 
 - a port is an uplink when it has a CDP/LLDP neighbour that is a switch or a router or does not say
-  (a phone, station or access point leaves the port an edge), is a LAG or peer-link, or carries
-  another known device's MAC (a switch's CPU entry, or the MAC ARP gives for a neighbour's address);
+  (a phone, station or access point leaves the port an edge, whatever bridge it also says), is a LAG
+  or peer-link, or carries the MAC of another known switch or router (a switch's CPU entry, or the MAC
+  ARP gives for a neighbour's address; a phone's own MAC leaves its port an edge);
 - the trail crosses each uplink sighting to the neighbour's sighting of the MAC (across a LAG whose
   neighbour rows name member ports: to any adjacent switch that has seen the MAC), never twice
   through one switch;
 - verdicts, the first that applies:
   ``router_hop``: ARP on the logging device's interface gives the MAC for a neighbour's management
-  address, or for an address behind the router that is the neighbour there; the MAC is a router
+  address, or for an address behind the router that is the neighbour there, or (given the packet's
+  ``src_ip``) for another address than the source: the next hop that forwarded it; the MAC is a router
   neighbour's own; the trail ends on a port facing a router; no MAC table has it and its OUI is a
   router vendor's (weak: said so in the reason);
   ``ambiguous``: on several live edge ports (last seen within ``window``, default 1 h, of the newest
   edge sighting), or on one edge port with ``many_macs`` (default 8) or more MACs: a hub or
-  unmanaged switch; ``edge_port``; ``uplink_only``: the edge switch is not in the data; ``not_found``.
+  unmanaged switch (not an access point's port: its clients); ``edge_port``; ``uplink_only``: the edge
+  switch is not in the data; ``not_found``.
 """
+import ipaddress
 import time
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from acltrace.addresses import mac_colon
 from acltrace.logs.device_time import in_calendar
-from acltrace.tables.capabilities import roles
-from acltrace.tables.ifnames import is_lag
+from acltrace.tables.capabilities import capability_words, roles
+from acltrace.tables.ifnames import canonical, is_lag
 from acltrace.tables.rows import ARP, MAC, NEIGHBOR, display_name, name_key, row_time, text
 from acltrace.trace.vendors import mac_vendor, router_vendor
 
@@ -36,6 +41,7 @@ CACHE_SIZE = 65536
 _SELF_PORTS = frozenset({"cpu", "router", "switch", "sup-eth1", "self"})   # a switch's own MACs
 _NETWORK = frozenset({"router", "switch"})
 _ROUTER = frozenset({"router"})
+_AIRONET = "air-"     # Cisco access points' CDP platform: AIR-CAP3502I, cisco AIR-AP1852I-E-K9
 
 
 class Sighting(NamedTuple):
@@ -100,6 +106,7 @@ class Topology:
         self._links: dict = {}        # (key, port lowercased) -> {neighbour key: _Link}
         self._adjacent: dict = {}     # key -> neighbour keys on any port
         self._roles: dict = {}        # key -> roles its neighbours' rows give it
+        self._access_points: set = set()   # keys of neighbours that say wlan-ap
         self._address: dict = {}      # key -> management IP
         self._by_address: dict = {}   # management IP -> key
         self._arp: dict = {}          # mac -> [(ip, device key, interface)]
@@ -114,7 +121,7 @@ class Topology:
         self._find_device_macs()
 
     def _add_mac(self, row: dict) -> bool:
-        mac, switch, port = mac_colon(row.get("mac")), text(row, "switch"), text(row, "port")
+        mac, switch, port = mac_colon(row.get("mac")), text(row, "switch"), canonical(text(row, "port"))
         if not (mac and switch and port):
             return False
         key = name_key(switch)
@@ -134,14 +141,20 @@ class Topology:
         return True
 
     def _add_neighbor(self, row: dict) -> bool:
-        switch, port, neighbor = text(row, "switch"), text(row, "port"), text(row, "neighbor")
+        switch, port, neighbor = text(row, "switch"), canonical(text(row, "port")), text(row, "neighbor")
         if not (switch and port and neighbor):
             return False
         key, nkey = name_key(switch), name_key(neighbor)
         self._names.setdefault(key, display_name(switch))
         self._names.setdefault(nkey, display_name(neighbor))
-        protocol, ip, nport = text(row, "protocol").upper(), text(row, "neighbor_ip"), text(row, "neighbor_port")
-        self._roles[nkey] = self._roles.get(nkey, frozenset()) | roles(text(row, "capabilities"), protocol)
+        protocol, ip = text(row, "protocol").upper(), text(row, "neighbor_ip")
+        nport = canonical(text(row, "neighbor_port"))
+        capabilities = text(row, "capabilities")
+        found = roles(capabilities, protocol)
+        if "wlan-ap" in capability_words(capabilities, protocol).split() or _AIRONET in text(row, "platform").lower():
+            self._access_points.add(nkey)
+            found = found - {"switch"} | {"host"}     # CDP of Cisco APs says Trans-Bridge, not WLAN
+        self._roles[nkey] = self._roles.get(nkey, frozenset()) | found
         if ip:
             self._address.setdefault(nkey, ip)
             self._by_address.setdefault(ip, nkey)
@@ -159,7 +172,7 @@ class Topology:
         dkey = name_key(device) if device else ""
         if device:
             self._names.setdefault(dkey, display_name(device))
-        self._arp.setdefault(mac, []).append((ip, dkey, text(row, "interface")))
+        self._arp.setdefault(mac, []).append((ip, dkey, canonical(text(row, "interface"))))
         return True
 
     def _find_device_macs(self) -> None:
@@ -185,30 +198,37 @@ class Topology:
     def _pure_router(self, key: str) -> bool:
         return self._roles.get(key, frozenset()) & _NETWORK == _ROUTER
 
+    def _network(self, key: str) -> bool:
+        """A switch or router, or a device that does not say what it is."""
+        return not self._roles.get(key) or bool(self._roles[key] & _NETWORK)
+
     def _uplink(self, key: str, port: str) -> tuple:
         """(is an uplink, keys of the devices it leads to)."""
         links = self._links.get((key, port.lower()), {})
-        nxt = [k for k in links if not self._roles.get(k) or self._roles[k] & _NETWORK]
-        nxt += sorted(self._carries.get((key, port), set()).difference(nxt))
+        nxt = [k for k in links if self._network(k)]
+        nxt += sorted(k for k in self._carries.get((key, port), ()) if k not in nxt and self._network(k))
         return bool(nxt) or is_lag(port), nxt
 
     def trace(self, mac: str, dvc: Optional[str] = None, src_interface: Optional[str] = None,
-              now: Optional[float] = None) -> Trace:
+              now: Optional[float] = None, src_ip: Optional[str] = None) -> Trace:
         """Trace ``mac`` seen by ``dvc`` on ``src_interface``; with ``now`` (the event's time), sightings
-        that began more than ``window`` after it are set aside (the MAC got there later)."""
-        key = (mac, dvc, src_interface, now)
+        that began more than ``window`` after it are set aside (the MAC got there later); with ``src_ip``
+        (the packet's source address), ARP on the logging interface that gives the MAC for another
+        address names the next-hop router."""
+        key = (mac, dvc, src_interface, now, src_ip)
         hit = self._cache.get(key)
         if hit is None:
             if len(self._cache) >= CACHE_SIZE:
                 self._cache.clear()
-            hit = self._cache[key] = self._trace(mac, dvc or "", src_interface or "", row_time(now))
+            hit = self._cache[key] = self._trace(mac, dvc or "", canonical(src_interface or ""), row_time(now),
+                                                 _address(src_ip))
         return hit
 
-    def _trace(self, mac: str, dvc: str, intf: str, now: Optional[float]) -> Trace:
+    def _trace(self, mac: str, dvc: str, intf: str, now: Optional[float], src: Optional[object]) -> Trace:
         m = mac_colon(mac)
         if not m:
             return Trace(str(mac or ""), "not_found", f"not a MAC address: {mac!r}")
-        hop = self._logging_router(m, dvc, intf)
+        hop = self._logging_router(m, dvc, intf, src)
         if hop:
             return hop
         seen = list(self._sightings.get(m, {}).values())
@@ -230,24 +250,29 @@ class Topology:
         links = self._links.get((dkey, intf.lower()))
         return (f"{self._name(dkey)} {intf}", set(links)) if links else None
 
-    def _logging_router(self, m: str, dvc: str, intf: str) -> Optional[Trace]:
+    def _logging_router(self, m: str, dvc: str, intf: str, src: Optional[object]) -> Optional[Trace]:
         """A router hop by ARP on the logging device's interface."""
         if not (dvc and intf):
             return None
         dkey = self._by_address.get(dvc) or name_key(dvc)
         links = self._links.get((dkey, intf.lower()), {})
         at = f"{self._name(dkey)} {intf}"
-        for ip, device, interface in self._arp.get(m, ()):
-            if device != dkey or interface.lower() != intf.lower():
-                continue
+        here = [ip for ip, device, interface in self._arp.get(m, ())
+                if device == dkey and interface.lower() == intf.lower()]
+        is_source = src is not None and any(_address(ip) == src for ip in here)
+        for ip in here:
             nkey = self._by_address.get(ip)
             if nkey:
                 why = f"the {_protocol(links.get(nkey))} {self._name(nkey)}'s address"
-            else:
-                nkey = next((k for k in links if self._pure_router(k)), None)
-                if not nkey:
-                    continue
+            elif any(self._pure_router(k) for k in links):
+                nkey = next(k for k in links if self._pure_router(k))
                 why = f"behind the {_protocol(links[nkey])} {self._name(nkey)}, a router"
+            elif src is not None and not is_source:
+                return Trace(m, "router_hop", f"router hop: ARP on {at} gives this MAC for {ip}, not the packet's "
+                             f"source {src}: the next-hop router that forwarded it", self._name(dkey), intf,
+                             path=(at,), router={"name": "", "ip": ip})
+            else:
+                continue
             link = links.get(nkey)
             path = (at, f"{self._name(nkey)} {link.port}") if link and link.port else (at,)
             return Trace(m, "router_hop", f"router hop: ARP on {at} gives this MAC for {ip}, {why}",
@@ -278,11 +303,11 @@ class Topology:
             return Trace(m, "ambiguous", f"live on {len(live)} edge ports within {_span(self.window)}: {hops}"
                          " (flapping, moved or duplicate MAC)", last_seen=s.last_seen, path=path,
                          candidates=tuple(e.hop for e in live))
+        links = self._links.get((s.key, s.port.lower()), {})
         count = len(self._port_macs[s.key, s.port])
-        if count >= self.many_macs:
+        if count >= self.many_macs and not self._access_points.intersection(links):   # an AP's clients
             return Trace(m, "ambiguous", f"{s.hop}{vlan} has {count} MACs: a hub or unmanaged switch is behind it"
                          f"{_last(s)}", s.switch, s.port, s.vlan, s.last_seen, path, candidates=(s.hop,))
-        links = self._links.get((s.key, s.port.lower()), {})
         behind = "".join(f", behind {_protocol(link)} {self._name(k)}" for k, link in links.items())
         earlier = ", ".join(e.hop for e in trail.edges if e not in live)
         reason = f"edge port {s.hop}{vlan}{_last(s)}{behind}" + (f"; earlier on {earlier}" if earlier else "")
@@ -366,6 +391,18 @@ class _Trail:
             if len(hops) > len(best[0]):
                 best = (hops, t is not None)
         return best
+
+
+def _address(value: object) -> Optional[object]:
+    """An IP address to compare (``::1`` and ``0::1`` are one), the text itself when it is none; None
+    for no value."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return text
 
 
 def _starts(s: Sighting, start: Optional[tuple]) -> bool:
