@@ -11,8 +11,16 @@ from typing import Optional
 from acltrace.addresses import ip_version
 
 from .fields import put_address
+from .port_names import PORT_NUMBERS
 
 _ADDR = r"[^\s/(),]+"
+# A port as logged: digits, or a name of Cisco's table that older ASAs and PIX write instead ("/www");
+# another word ("/port" in documentation templates) is no port.
+_PORT_NAME = "(?:" + "|".join(sorted(PORT_NUMBERS, key=len, reverse=True)) + ")"
+
+
+def _port(side: str) -> str:
+    return rf"(?:(?P<{side}_port>\d+)|(?P<{side}_port_name>{_PORT_NAME})(?![\w-]))"
 # "iface:addr/port(note)". The usual "iface:a.b.c.d/port" is read by the regex; anything else
 # (IPv6, names, notes, redactions) as one token split in Python (_split_token): interface
 # names may hold colons and so does IPv6, which no linear regex can tell apart.
@@ -22,30 +30,31 @@ _TOKEN = (r"(?:(?P<{0}_interface>[^\s:/()]+(?::[^\s:/()]+)*?):(?P<{0}_ip>\d{{1,3
 _TYPE_CODE = r"(?:\s?\(?type (?P<icmp_type>\d+), code (?P<icmp_code>\d+)\)?,?)?"
 
 
+def _from_to() -> str:
+    return rf"from (?P<src>{_ADDR})/{_port('src')} to (?P<dest>{_ADDR})/{_port('dest')}"
+
+
 def _rx(pattern: str) -> "re.Pattern[str]":
     return re.compile(r"\s*(?:message repeated \d+ times: \[\s*)?" + pattern)
 
 
 PATTERNS = {
     "106001": _rx(r"(?P<direction>Inbound|Outbound) (?P<transport>\w+) connection (?P<vendor_action>denied) "
-                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
-                  r"(?: flags(?: (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?)?(?:\s+on interface (?P<src_interface>[\w.:-]+))?"),
+                  + _from_to() + r"(?: flags(?: (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?)?"
+                  r"(?:\s+on interface (?P<src_interface>[\w.:-]+))?"),
     "106002": _rx(r"(?P<transport>\w+) connection (?P<vendor_action>denied) by (?P<direction>inbound|outbound) list "
                   r"(?P<rule>\S+) src (?P<src>[\d.:]+) (?P<src_port>\d+) dest (?P<dest>[\d.:]+) (?P<dest_port>\d+)"),
     "106006": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>\w+) "
-                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
-                  r"(?:\s+on\s+interface (?P<src_interface>[\w.:-]+))?"),
+                  + _from_to() + r"(?:\s+on\s+interface (?P<src_interface>[\w.:-]+))?"),
     "106007": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>\w+) "
-                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
-                  r"(?: due to (?P<reason>.+?))?\s*$"),
+                  + _from_to() + r"(?: due to (?P<reason>.+?))?\s*$"),
     "106010": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?:\((?P<reason>[^)]+)\) )?"
                   r"(?:protocol (?P<proto_num>\d+)|(?P<transport>[a-z]\w*)) "
                   r"src " + _TOKEN.format("src") + r"(?: dst " + _TOKEN.format("dest") + r")?" + _TYPE_CODE),
     "106014": _rx(r"(?P<vendor_action>Deny) (?P<direction>inbound|outbound) (?P<transport>icmp) "
                   r"src " + _TOKEN.format("src") + r" dst " + _TOKEN.format("dest") + _TYPE_CODE),
     "106015": _rx(r"(?P<vendor_action>Deny) (?P<transport>TCP) \((?P<reason>no connection)\) "
-                  rf"from (?P<src>{_ADDR})/(?P<src_port>\d+) to (?P<dest>{_ADDR})/(?P<dest_port>\d+)"
-                  r"(?: flags (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?"
+                  + _from_to() + r"(?: flags (?P<tcp_flag>[A-Z]+(?: [A-Z]+)*))?"
                   r"(?:\s+on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
     "106016": _rx(r"(?P<vendor_action>Deny) IP (?P<reason>spoof) from \((?P<src>[^)]+)\) to (?P<dest>\S+)"
                   r"(?: on interface (?P<src_interface>[\w.:-]+?))?\.?\s*$"),
@@ -65,8 +74,9 @@ PATTERNS = {
                   r"(?P<src_interface>[^\s/]+)/(?P<src>[^\s(]+)\((?P<src_port>\d+)\)(?:\s?\([^)]*\))? -> "
                   r"(?P<dest_interface>[^\s/]+)/(?P<dest>[^\s(]+)\((?P<dest_port>\d+)\)(?:\s?\([^)]*\))? "
                   r"hit-cnt (?P<packets>\d+)(?: \(?first hit\)?| (?P<interval>\d+)-second interval)?"),
-    "710003": _rx(r"(?P<transport>\w+) access (?P<vendor_action>denied) by ACL from (?P<src>[^\s/]+)/(?P<src_port>\d+) "
-                  r"to (?P<dest_interface>[^\s:]+):(?P<dest>[^\s/]+)/(?P<dest_port>\d+)"),
+    "710003": _rx(r"(?P<transport>\w+) access (?P<vendor_action>denied) by ACL "
+                  r"from (?P<src>[^\s/]+)/" + _port("src")
+                  + r" to (?P<dest_interface>[^\s:]+):(?P<dest>[^\s/]+)/" + _port("dest")),
     "313001": _rx(r"(?P<vendor_action>Denied) (?P<transport>ICMP) type=(?P<icmp_type>\d+), code=(?P<icmp_code>\d+) "
                   r"from (?P<src>[^\s]+?)(?: on interface (?P<src_interface>[\w.:-]+))?\s*$"),
 }
@@ -103,12 +113,15 @@ def body_fields(message_id: str, m: "re.Match[str]") -> Optional[dict[str, str]]
         if token:
             iface, addr, port, note = _split_token(token)
             if port:
-                ev[_PORT_KEY[side]] = port
+                ev[_PORT_KEY[side] if port.isdigit() else side + "_port_name"] = port
             _address(ev, side, addr, iface, note)
         elif _IP_KEY[side] in ev:              # read straight from "iface:a.b.c.d/port"
             ev.setdefault("protocol_version", "4")
         else:
             _address(ev, side, groups.get(side), groups.get(side + "_interface"), None)
+        name = ev.get(side + "_port_name")
+        if name:
+            ev[_PORT_KEY[side]] = PORT_NUMBERS[name]
     if not ev.keys() & _ADDRESS_OR_PORT:
         return None          # no address and no port (a redacted "***/20031" keeps its port): a template
     if ev.get("transport") == "icmp" and message_id == "106100":
@@ -118,9 +131,11 @@ def body_fields(message_id: str, m: "re.Match[str]") -> Optional[dict[str, str]]
 
 
 _PORT_KEY = {"src": "src_port", "dest": "dest_port"}
-_ADDRESS_OR_PORT = frozenset(("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port"))
+_ADDRESS_OR_PORT = frozenset(("src_ip", "src_host", "dest_ip", "dest_host", "src_port", "dest_port",
+                              "src_port_name", "dest_port_name"))
 _IP_KEY = {"src": "src_ip", "dest": "dest_ip"}
-_DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_port", "packets", "interval",
+_DIRECT = frozenset(("vendor_action", "direction", "rule", "src_port", "dest_port", "src_port_name", "dest_port_name",
+                     "packets", "interval",
                      "icmp_type", "icmp_code", "tcp_flag", "reason", "src_ip", "dest_ip",
                      "src_interface", "dest_interface"))
 # Per message id, the groups of its pattern that are fields as they stand (read in one call), and
@@ -131,13 +146,14 @@ _OTHER_GROUPS = {mid: tuple(g for g in _OTHER if g in rx.groupindex) for mid, rx
 
 
 def _split_token(token: str) -> tuple[Optional[str], str, Optional[str], Optional[str]]:
-    """'v1:outside:10.8.1.9/54864(LOCAL\\user)' -> ('v1:outside', '10.8.1.9', '54864', 'LOCAL\\user')."""
+    """'v1:outside:10.8.1.9/54864(LOCAL\\user)' -> ('v1:outside', '10.8.1.9', '54864', 'LOCAL\\user');
+    a named port comes back as its name ('outside:10.8.1.9/www' -> (..., 'www', None))."""
     note = None
     if token.endswith(")") and "(" in token:
         token, _, note = token[:-1].rpartition("(")
     port = None
     head, slash, tail = token.rpartition("/")
-    if slash and tail.isdigit():
+    if slash and (tail.isdigit() or tail in PORT_NUMBERS):
         token, port = head, tail
     iface, _, addr = token.replace(": ", ":").rpartition(":")
     return iface or None, addr, port, note

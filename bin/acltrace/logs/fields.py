@@ -19,11 +19,13 @@ FIELDS = (
     "protocol_version",  # 4 | 6
     "src_ip",
     "src_port",
+    "src_port_name",    # ASA/PIX: the port's name where one was logged instead of its number ("www")
     "src_host",         # a name where the device logged one instead of / beside an IP
     "src_interface",
     "src_mac",          # always lowercase colon form 00:0b:bf:55:4c:70
     "dest_ip",
     "dest_port",
+    "dest_port_name",
     "dest_host",
     "dest_interface",
     "packets",          # packet / hit count of the log line

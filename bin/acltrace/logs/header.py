@@ -28,8 +28,9 @@ ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?"
 TZ = r"(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?|[A-Za-z]{2,5}"
 UPTIME = r"\d+[ywdh]\d+[wdhm](?:\d+[hms])?|\d\d:\d\d:\d\d(?:\.\d+)?"
 
-# The device's own timestamp, right before the mnemonic (after optional process tag).
-_TIME = rf"(?:{DATE_TIME}|{ISO})(?: (?:{TZ}))?|{UPTIME}"
+# The device's own timestamp, right before the mnemonic (after optional process tag). A zone word
+# follows a BSD stamp only: after an RFC 3339 stamp ("...T12:17:46Z asa :") it is the host name.
+_TIME = rf"{DATE_TIME}(?: (?:{TZ}))?|{ISO}|{UPTIME}"
 _DEVICE_TIME = re.compile(rf"(?:^|(?<=[\s:>]))[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
 # Fast path: a timestamp holds no ": ", so it is usually all of the text after the last one.
 _LAST_SEGMENT_TIME = re.compile(rf"[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
@@ -37,7 +38,8 @@ _LAST_SEGMENT_TIME = re.compile(rf"[*.]?(?P<time>{_TIME}) ?:?\s*\Z")
 _PROCESS_TAG = re.compile(r"\s[\w-]+\[\d+\]:\s*\Z")
 _PRI = re.compile(r"<\d{1,3}>")
 _RFC5424 = re.compile(r"1 (?P<time>\S+) (?P<host>\S+) \S+ \S+ \S+ (?:-|(?:\[.*?\])+)\s?")
-_RELAY = re.compile(rf"(?P<time>{DATE_TIME}|{ISO}) +(?P<host>\S+?) ?(?::|\s|\Z)")
+# Relays' and the device's timestamps among the header's tokens: "relayhost Jan 01 2026 00:00:40 asa :".
+_STAMP = re.compile(rf"(?:^|(?<=\s))(?:{DATE_TIME}|{ISO})(?=[\s:]|\Z)")
 _SPLIT = re.compile(r":?\s+")
 _COUNTER = re.compile(r"(\d+)(?:\[\d+\])?\Z")
 
@@ -98,11 +100,16 @@ def _parse_any_header(prefix: str) -> dict[str, str]:
         rest = rest[pri.end():]
     hosts = []
     frame = _RFC5424.match(rest) if pri else None
-    relay = frame or _RELAY.match(rest)
-    if relay:
-        hosts.append(relay.group("host"))
-        out.setdefault("device_time", relay.group("time"))
-        rest = rest[relay.end():]
+    if frame:
+        hosts.append(frame.group("host"))
+        out.setdefault("device_time", frame.group("time"))
+        rest = rest[frame.end():]
+    else:
+        # The last stamp is the device's (a relay's comes first); their digits are no counters.
+        stamps = _STAMP.split(rest)
+        if len(stamps) > 1:
+            out.setdefault("device_time", _STAMP.findall(rest)[-1])
+            rest = " ".join(stamps)
 
     for token in _SPLIT.split(rest.strip(" :")):
         counter = _COUNTER.match(token)

@@ -18,7 +18,7 @@ _IOS_MNEMONIC_PATTERN = (
 _IOS_MNEMONIC = re.compile(_IOS_MNEMONIC_PATTERN)
 # Shortcut for most IOS lines: usual header, mnemonic and traffic body in one anchored match,
 # for one-line events short enough that the windows below cut nothing. Groups: 4 of the
-# header, 4 of the mnemonic, 15 of the body. tests/test_parser.py checks it against the long way.
+# header, 4 of the mnemonic, 16 of the body. tests/test_parser.py checks it against the long way.
 _IOS_USUAL_LINE = re.compile(USUAL_PATTERN + _IOS_MNEMONIC_PATTERN + ios.TRAFFIC_PATTERN)
 _SHORT_LINE = 512
 _ASA_MNEMONIC_PATTERN = (
