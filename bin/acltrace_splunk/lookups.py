@@ -1,13 +1,20 @@
-"""The trace's lookup files: the CSV tables the saved searches build, read into a ``Topology``.
+"""The trace's tables, read into a ``Topology``: the MAC, neighbour and ARP lookups the saved searches build.
 
-``acltrace_mac_table.csv``, ``acltrace_neighbors.csv`` and ``acltrace_arp.csv`` (columns in
-``COLUMNS``; lookups/README.md says where each comes from). A search command finds them in its app's
-``lookups`` folder, which Splunk's knowledge bundle replicates to the indexers. Reading never fails:
-a missing, unreadable or malformed file is a problem (a sentence an admin can act on) and adds no rows.
+By default they are KV store collections (``acltrace_mac_table``, ``acltrace_neighbors``,
+``acltrace_arp``; columns in ``COLUMNS``, lookups/README.md says where each comes from), read through
+splunkd's REST API (``storage/collections/data``) with the search's session key, in pages and at most
+``MAX_ROWS`` rows a collection (``load_kvstore``). The CSV files of the same names in the app's
+``lookups`` folder are the offline option (``load_csv``). Reading never fails: a missing, unreadable or
+malformed table is a problem (a sentence an admin can act on) and adds no rows; a KV store that cannot
+be read leaves the topology unusable (``Loaded.usable``), so events pass through untraced.
 """
 import csv
+import json
 import os
+import ssl
+import urllib.request
 from typing import NamedTuple
+from urllib.parse import quote, urlencode
 
 from acltrace.trace.topology import Topology
 
@@ -30,9 +37,19 @@ REQUIRED = {"acltrace_mac_table": ("mac", "switch", "port"),
 MAX_CELL = 1 << 20
 
 
+# The KV store is read in pages of PAGE rows (splunkd's own cap per request is 50,000), at most
+# MAX_ROWS rows a collection (the bench's 1M MAC rows took 0.95 GB) and MAX_PAGE_BYTES a page.
+PAGE = 10_000
+MAX_ROWS = 2_000_000
+MAX_PAGE_BYTES = 64 << 20
+TIMEOUT = 60
+APP = "acltrace"          # the collections' app, whatever app the search runs in
+
+
 class Loaded(NamedTuple):
     topology: Topology
-    problems: list     # what an admin should know: missing or malformed files, skipped rows
+    problems: list     # what an admin should know: missing or malformed tables, skipped rows
+    usable: bool = True  # False: the tables could not be read at all (the KV store is down, say)
 
 
 def read_table(path: str, name: str, problems: list):
@@ -70,11 +87,106 @@ def read_table(path: str, name: str, problems: list):
                         f"{MAX_CELL} characters, a broken quote or too many cells) and were skipped")
 
 
-def load(folder: str) -> Loaded:
-    """The three lookups of ``folder`` as a Topology, with the problems found on the way. Memory is the
-    Topology's index, not the files' rows (bench: 1M MAC, 200k neighbour, 300k ARP rows)."""
+class KVStore:
+    """Reads the collections of this app from the splunkd at ``splunkd_uri`` with ``session_key``. The
+    first request that fails sets ``failure`` (one sentence) and ends every read, this one's and the next."""
+
+    def __init__(self, splunkd_uri: str, session_key: str):
+        self.base = f"{splunkd_uri.rstrip('/')}/servicesNS/nobody/{APP}/storage/collections/data/"
+        self.session_key = session_key
+        self.failure = ""
+        # splunkd's own REST port, which splunkd named to this search; its certificate is self-signed by default
+        self.context = ssl.create_default_context()
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE
+
+    def page(self, name: str, skip: int) -> list:
+        query = urlencode({"limit": PAGE, "skip": skip, "sort": "_key", "fields": ",".join(COLUMNS[name]),
+                           "output_mode": "json"})
+        request = urllib.request.Request(f"{self.base}{quote(name)}?{query}",
+                                         headers={"Authorization": f"Splunk {self.session_key}"})
+        with urllib.request.urlopen(request, timeout=TIMEOUT, context=self.context) as answer:
+            body = answer.read(MAX_PAGE_BYTES + 1)
+        if len(body) > MAX_PAGE_BYTES:
+            raise ValueError(f"a page of {PAGE} rows is over {MAX_PAGE_BYTES >> 20} MiB")
+        rows = json.loads(body.decode("utf-8", "replace"))
+        if not isinstance(rows, list):
+            raise ValueError("the answer is not a list of rows")
+        return rows
+
+    def read(self, name: str, problems: list):
+        """The rows of collection ``name`` (its ``COLUMNS``, as text), page by page, at most MAX_ROWS."""
+        read = skipped = 0
+        try:
+            while not self.failure:
+                try:
+                    rows = self.page(name, read)
+                except Exception as error:  # any failure (refused, timeout, HTTP 401/404/500, not JSON): said once
+                    self.failure = f"cannot read the KV store collection {name} ({self.base}{name}): {_said(error)}"
+                    return
+                for row in rows:
+                    if read == MAX_ROWS:
+                        problems.append(f"KV store collection {name}: only its first {MAX_ROWS} rows were read")
+                        return
+                    read += 1
+                    cells = _cells(row, COLUMNS[name])
+                    if cells is None:
+                        skipped += 1
+                    else:
+                        yield cells
+                if len(rows) < PAGE:
+                    return
+        finally:
+            if skipped:
+                problems.append(f"KV store collection {name}: {skipped} row(s) with a cell that is not text or "
+                                f"over {MAX_CELL} characters were skipped")
+
+
+def _cells(row: object, columns: tuple):
+    """A KV store row as the CSV reader gives one (column -> text), or None for a row to skip."""
+    if not isinstance(row, dict):
+        return None
+    cells = {}
+    for column in columns:
+        value = row.get(column, "")
+        if value is None:
+            value = ""
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or len(value) > MAX_CELL:
+            return None
+        cells[column] = value
+    return cells
+
+
+def _said(error: Exception) -> str:
+    """What went wrong, in a few words (the request's headers, which hold the session key, are never said)."""
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def load_csv(folder: str) -> Loaded:
+    """The three lookup files of ``folder`` (the offline option) as a Topology, with the problems found
+    on the way. Memory is the Topology's index, not the files' rows (bench: 1M MAC, 200k neighbour,
+    300k ARP rows)."""
     problems: list = []
-    tables = {name: read_table(os.path.join(folder, f"{name}.csv"), name, problems) for name in COLUMNS}
+    return _load({name: read_table(os.path.join(folder, f"{name}.csv"), name, problems) for name in COLUMNS},
+                 problems)
+
+
+def load_kvstore(splunkd_uri: str, session_key: str) -> Loaded:
+    """The three collections as a Topology, read from splunkd; unusable when one cannot be read."""
+    problems: list = []
+    if not (splunkd_uri and session_key):
+        return Loaded(Topology(), ["the search did not pass splunkd's address and a session key, so the KV "
+                                   "store cannot be read (use tables=csv with CSV copies of the tables)"], False)
+    store = KVStore(splunkd_uri, session_key)
+    loaded = _load({name: store.read(name, problems) for name in COLUMNS}, problems)
+    if store.failure:
+        return Loaded(Topology(), [store.failure], False)
+    return loaded
+
+
+def _load(tables: dict, problems: list) -> Loaded:
     topology = Topology(tables["acltrace_mac_table"], tables["acltrace_neighbors"], tables["acltrace_arp"])
     skipped = {kind: n for kind, n in topology.skipped.items() if n}
     if skipped:

@@ -7,13 +7,14 @@ are applied to the rows, and the first Splunk command after that (``table``, ``s
 must name only fields the rows carry. The search must return rows on the sample. The sample is the
 one its base search finds: the ACL log for ``acltrace_acl_events``, the campus captures (as the
 acltrace:show sourcetype breaks them) for ``acltrace_device_tables``, the campus lookup rows for
-``| inputlookup``; commands that read lookups run from an app whose lookups hold the campus.
+``| inputlookup``; mactrace reads the campus from a fake splunkd's KV store.
 """
 import re
 
 import pytest
 import scp
 from campus import app_with_lookups, capture_events, lookup_rows
+from fake_splunkd import kvstore, serving
 from offline import sample_events
 from scp import assert_ok
 from splunkconf import read_conf
@@ -61,6 +62,13 @@ def commands(spl):
     return [" ".join(part.split()) for part in parts]
 
 
+@pytest.fixture(scope="module")
+def kv():
+    """searchinfo for a splunkd whose KV store holds the campus tables."""
+    for uri in serving(kvstore(lookup_rows(), "kv-key")):
+        yield {"splunkd_uri": uri, "session_key": "kv-key"}
+
+
 def test_there_are_the_searches_and_macros_the_issue_names():
     assert set(SAVED) == ALERTS | set(BUILDERS)
     assert "acltrace_acl_events" in MACROS
@@ -68,6 +76,34 @@ def test_there_are_the_searches_and_macros_the_issue_names():
     assert expand("`acltrace_store(acltrace_arp)`") == "outputlookup acltrace_arp"
     base = MACROS["acltrace_acl_events"]["definition"]
     assert 'sourcetype="cisco:ios"' in base and 'sourcetype="cisco:asa"' in base
+
+
+def event_searches():
+    """(where, the expanded base search) of every macro and saved search that searches events."""
+    found = [(f"macro {n}", expand(m["definition"])) for n, m in MACROS.items() if n != "default"]
+    found += [(f"saved search {n}", expand(s["search"])) for n, s in SAVED.items()]
+    return [(where, commands(spl)[0]) for where, spl in found if "sourcetype=" in commands(spl)[0]]
+
+
+def test_every_search_of_events_is_in_acltrace_index():
+    index = MACROS["acltrace_index"]["definition"]
+    assert "index=netfw" in index and "index=netops" in index                   # SC4S's defaults
+    searches = event_searches()
+    assert len(searches) >= 3 + len(SAVED)
+    for where, base in searches:
+        assert base.startswith(" ".join(index.split())), f"{where} does not start with `acltrace_index`: {base}"
+    for name in ("acltrace_acl_events", "acltrace_device_tables", "acltrace_collector_events"):
+        assert MACROS[name]["definition"].startswith("`acltrace_index` "), name
+
+
+@pytest.mark.parametrize("name", sorted(ALERTS - {"acltrace - Backscatter summary"}))
+def test_the_alerts_have_email_and_webhook_actions_off_with_placeholders(name):
+    alert = SAVED[name]
+    assert alert["action.email"] == "0" and alert["action.webhook"] == "0"
+    assert alert["action.email.to"].endswith("@example.com")
+    assert alert["action.webhook.param.url"].startswith("https://example.com/")
+    assert 0 < int(alert["schedule_window"]) < 60             # inside the hour the alert reads
+    assert "$result." not in alert["action.email.subject"]   # no value from the data in a mail header
 
 
 def test_macros_refer_to_macros_and_commands_that_exist():
@@ -116,7 +152,7 @@ def test_the_builders_merge_into_their_lookup_through_the_store_macro(name):
     spl = SAVED[name]["search"]
     lookup = BUILDERS[name]
     assert spl.rstrip().endswith(f"`acltrace_store({lookup})`")
-    assert lookup in LOOKUPS and f"{lookup}_kv" in LOOKUPS
+    assert lookup in LOOKUPS and read_conf(DEFAULT / "transforms.conf")[lookup]["external_type"] == "kvstore"
     for step in commands(expand(spl)):
         if step.split()[0] in ("inputlookup", "outputlookup"):
             assert step.split()[-1] in LOOKUPS, step
@@ -126,7 +162,7 @@ def test_the_builders_merge_into_their_lookup_through_the_store_macro(name):
         assert "`acltrace_table_max_age_days`" in spl
 
 
-def run_pipeline(spl, app):
+def run_pipeline(spl, app, searchinfo):
     """Run the pipeline as far as this test can (see the module doc): (rows, header, the rest)."""
     steps = commands(expand(spl))
     rows, header, ran = base_rows(steps[0]), None, []
@@ -134,7 +170,7 @@ def run_pipeline(spl, app):
         name, *args = step.split()
         if name in COMMANDS:
             script = app / "bin" / f"{name}.py" if name == "mactrace" else name
-            result = scp.run_command(script, args, [rows])
+            result = scp.run_command(script, args, [rows], **searchinfo)
             assert_ok(result)
             rows = result.records
             header = next((c.header for c in result.chunks if c.header), [])
@@ -162,8 +198,8 @@ def fields_named(step):
 
 
 @pytest.mark.parametrize("name", sorted(SAVED))
-def test_every_saved_search_runs_on_the_sample_and_returns_rows(name, tmp_path):
-    rows, header, ran, rest = run_pipeline(SAVED[name]["search"], app_with_lookups(tmp_path / "app"))
+def test_every_saved_search_runs_on_the_sample_and_returns_rows(name, tmp_path, kv):
+    rows, header, ran, rest = run_pipeline(SAVED[name]["search"], app_with_lookups(tmp_path / "app", rows={}), kv)
     assert rows, f"{name} returns no rows on the sample"
     for step in rest[:1]:
         missing = fields_named(step) - set(header)

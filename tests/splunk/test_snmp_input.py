@@ -14,15 +14,15 @@ import re
 import select
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
 from conftest import REPO
+from fake_splunkd import serving
 from snmpagent import V3_USERS, free_udp_port
 
 from acltrace.snmp.collect import Device
@@ -98,18 +98,6 @@ class FakeSplunkd(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-
-
-def serving(handler):
-    """A fake splunkd on a free loopback port, answering with ``handler``: yields its URI."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
