@@ -4,13 +4,16 @@ snmpsim refuses to run as root unless told a user to drop to; it is told the cur
 so as root (CI) it keeps root and reads the Python it runs on, and as anyone else it stays who it is.
 Its index cache goes to a directory of the caller's. ``generated`` serves a device that
 tools/generators/make_snmprec.py writes on the spot (a table too large to commit, a dawdling agent).
+``Recorder`` stands between a collector and an agent and notes every v2c request that passes.
 """
 import grp
 import os
 import pwd
+import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -88,3 +91,56 @@ def generated(recording: str, directory: Path, **options) -> Agent:
 
     getattr(make_snmprec, recording)(directory / "data", **options)
     return Agent(directory / "data", directory / "cache")
+
+
+class Recorder:
+    """A UDP relay on 127.0.0.1:``port`` to the agent on ``agent_port`` that notes each v2c request it
+    passes on as (community, PDU type, non-repeaters and max-repetitions or None, OIDs): a request sent
+    twice (a new request id for the same question) shows as a repeated entry. Use it as a context manager."""
+
+    def __init__(self, agent_port: int) -> None:
+        self.requests: list = []
+        self._front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._front.bind(("127.0.0.1", 0))
+        self.port = self._front.getsockname()[1]
+        self._back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._back.connect(("127.0.0.1", agent_port))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._relay, daemon=True)
+
+    def __enter__(self) -> "Recorder":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._front.close()
+        self._back.close()
+
+    def _relay(self) -> None:
+        client = None
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._front, self._back], [], [], 0.1)
+            if self._front in ready:
+                data, client = self._front.recvfrom(65535)
+                self.requests.append(_request(data))
+                self._back.send(data)
+            if self._back in ready:
+                data = self._back.recv(65535)
+                if client:
+                    self._front.sendto(data, client)
+
+
+def _request(data: bytes) -> tuple:
+    from pyasn1.codec.ber import decoder
+    from pysnmp.proto import api
+
+    v2c = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
+    message, _ = decoder.decode(data, asn1Spec=v2c.Message())
+    pdu = v2c.apiMessage.get_pdu(message)
+    bulk = None
+    if pdu.isSameTypeWith(v2c.GetBulkRequestPDU()):
+        bulk = (int(v2c.apiBulkPDU.get_non_repeaters(pdu)), int(v2c.apiBulkPDU.get_max_repetitions(pdu)))
+    names = tuple(str(name) for name, _ in v2c.apiPDU.get_varbinds(pdu))
+    return str(v2c.apiMessage.get_community(message)), pdu.__class__.__name__, bulk, names

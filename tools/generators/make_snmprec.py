@@ -19,7 +19,11 @@ Devices, one small campus (tests/test_snmpcollect.py traces a MAC through it):
   LLDP neighbours (acc-sw1 by interface name, an access point by MAC port id), ipNetToPhysicalTable;
 - ``router``: gw-rtr1: an ARP table (ipNetToMediaTable);
 - ``slow``: slow-sw: a 200-entry BRIDGE-MIB table whose 120th entry answers after 5 s (a walk cut
-  off half way by a shorter timeout).
+  off half way by a shorter timeout);
+- ``view-end``: end-sw, a Cisco switch whose agent's view ends inside its tables: the device's file
+  stops inside the VTP table (vtpVlanState of VLANs 1 and 20, nothing after), VLAN 20's inside the
+  BRIDGE table (dot1dTpFdbPort of 3 of its 5 MACs, no dot1dTpFdbStatus), so walks meet endOfMibView;
+- ``no-such``: a device with interfaces only: no sysName (a GET gives noSuchObject), no table at all.
 
 Not committed, written by the tests into a temporary directory: ``dawdling`` (a table whose every
 request answers in time but slowly: a device past its deadline) and ``qbridge_switch`` (a large
@@ -204,6 +208,24 @@ def router(directory: Path) -> None:
     write_device(directory, records)
 
 
+def view_end(directory: Path) -> None:
+    names = {10101: "Gi1/0/1", 10102: "Gi1/0/2", 10103: "Gi1/0/3"}
+    records = {**system("end-sw", "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E"),
+               **interfaces(names, names)}
+    records.update({f"{VTP_VLAN_STATE}.1.{vlan}": (2, 1) for vlan in (1, 20)})     # the view ends here
+    ports = {1: 10101, 2: 10102, 3: 10103}
+    vlan_20 = bridge(ports, [(f"00:50:56:20:01:0{n}", n % 3 + 1, LEARNED) for n in range(5)])
+    kept = {f"{FDB}.2.{mac_index(f'00:50:56:20:01:0{n}')}" for n in range(3)}
+    vlan_20 = {oid: value for oid, value in vlan_20.items()
+               if not oid.startswith(f"{FDB}.2.") and not oid.startswith(f"{FDB}.3.") or oid in kept}
+    write_device(directory, records, {1: bridge(ports, [("00:50:56:01:01:01", 1, LEARNED)]), 20: vlan_20})
+
+
+def no_such(directory: Path) -> None:
+    names = {1: "Ethernet1", 2: "Ethernet2"}
+    write_device(directory, interfaces(names, names))
+
+
 def slow(directory: Path, entries: int = 200, stall_at: int = 120, wait_ms: int = 5000) -> None:
     stalling(directory, "slow-sw", "a switch that stalls half way through its MAC table", entries, [stall_at], wait_ms)
 
@@ -248,6 +270,8 @@ def main(argv: list) -> int:
     arista_dist(root / "arista-dist")
     router(root / "router")
     slow(root / "slow")
+    view_end(root / "view-end")
+    no_such(root / "no-such")
     print(f"snmpsim recordings written under {root}")
     return 0
 

@@ -3,6 +3,9 @@
 An ``Agent`` is one device in one context. ``columns`` walks several columns of a table, each by
 its own GETBULK requests, all at once, and gives each column as ``{index: value}`` with the index a
 tuple of ints and the value ``bytes`` (strings, addresses; at most ``MAX_OCTETS``) or ``int``. A
+column's walk ends at the end of the agent's view (``endOfMibView``), at ``noSuchObject`` or
+``noSuchInstance``, at the first OID past the column, or at one that does not increase (an agent
+that would make it loop); the poll goes on with the next column. A
 device that never answered raises ``NoAnswer``. Once it has answered, a request that times out or
 gets an error cuts the poll: the walk returns what it had read, ``cut`` says why, and every later
 request of the device (in any context) returns nothing at once, so a caller reads on to the end and
@@ -50,6 +53,7 @@ PRIV_PROTOCOLS = {
     "aes128": usm.USM_PRIV_CFB128_AES, "aes192": usm.USM_PRIV_CFB192_AES, "aes256": usm.USM_PRIV_CFB256_AES,
 }
 MAX_REPETITIONS = 50
+_ENDS = (EndOfMibView, NoSuchObject, NoSuchInstance)
 # The longest string value kept: every string column the collector reads (DisplayString,
 # SnmpAdminString, LLDP and CDP ids, addresses) is at most 255 octets by its MIB, so only a hostile
 # agent loses anything; a longer value is cut to this length.
@@ -188,8 +192,7 @@ class Agent:
         error, status, _, var_binds = answer
         if not self._answered(error, status):
             return {}
-        return {str(name): _value(value) for name, value in var_binds
-                if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
+        return {str(name): _value(value) for name, value in var_binds if not isinstance(value, _ENDS)}
 
     async def columns(self, *columns: str) -> dict:
         """``{column: {index: value}}`` for each of ``columns`` (dotted OIDs), walked side by side; the
@@ -200,7 +203,8 @@ class Agent:
 
     async def _walk(self, column: str) -> dict:
         """One column by GETBULK; the walks of a table's columns run at once, so while the agent
-        answers one the collector decodes another."""
+        answers one the collector decodes another. Each request starts after the last OID read, so
+        no request is sent twice (pysnmp's own retries of an unanswered one aside)."""
         root = last = ObjectName(column)
         got: dict = {}
         room = self._progress.room()
@@ -214,10 +218,9 @@ class Agent:
             if not self._answered(error, status) or not var_binds:
                 break
             for name, value in var_binds:
-                if isinstance(value, EndOfMibView) or not root.isPrefixOf(name):
-                    return got
-                if name <= last:
-                    self._progress.cut = f"agent returned a non-increasing OID {name} in {column}"
+                # the end of the agent's view, an answer of no such object/instance, another column or
+                # an OID that does not increase (asking again would loop) end this column's walk
+                if isinstance(value, _ENDS) or not root.isPrefixOf(name) or name <= last:
                     return got
                 if len(got) >= room:
                     self._progress.cut = f"cut off at the row cap of {self._progress.limits.max_rows} rows"
