@@ -796,8 +796,18 @@ def test_workflow_checks_find_what_is_wrong():
 
 
 def test_collector_macro():
-    assert MACROS["acltrace_collector_events"]["definition"] == 'sourcetype="acltrace:collector"'
+    assert MACROS["acltrace_collector_events"]["definition"] == '`acltrace_index` sourcetype="acltrace:collector"'
     assert MACROS["acltrace_collector_events"].get("description")
+
+
+@pytest.mark.parametrize("path", sorted(VIEWS_DIR.glob("*.xml")), ids=lambda p: p.stem)
+def test_base_searches_of_events_aggregate_before_their_post_processes(path):
+    """A post-process reads its base search's results: raw events there are capped and cost the search
+    head, so a base search of events ends in rows it aggregated (stats, or aclincidents' incidents)."""
+    for search in ET.parse(path).getroot().iter("search"):
+        query = " ".join((search.findtext("query") or "").split())
+        if search.get("id") and not query.startswith("|"):
+            assert re.search(r"\| (?:stats|aclincidents) ", query + " "), (path.stem, search.get("id"), query)
 
 
 # ---------------------------------------------------------------- values from the data in searches
