@@ -94,3 +94,26 @@ def test_a_junos_capture_that_starts_with_its_routing_engine_is_a_capture(corpus
     assert_ok(result)
     expected = parse_capture("admin@sw3> show ethernet-switching table\n" + output).mac
     assert expected and len([r for r in result.records if r["kind"] == "mac"]) == len(expected)
+
+
+@pytest.mark.parametrize("raws", [
+    ["Mar  1 12:00:01 gw-rtr1 %SEC-6-IPACCESSLOGP: list 101 denied tcp 127.0.0.1(80) -> 10.0.0.1(1515), 1 packet"],
+    ["", "   "],
+    ["sw9#show clock\n12:00:01.000 UTC Mon Mar 1 2026\n", "sw9#show mac address-table\n"],
+])
+def test_events_that_hold_no_capture_get_one_warning_that_says_so(raws):
+    events = [{"_raw": raw, "_time": "1795600000", "host": "sw9"} for raw in raws]
+    result = scp.run_command("showtables", [], [events[:1], events[1:]])       # over two chunks
+    assert_ok(result)
+    assert result.records == []
+    [warning] = result.messages_at("WARN")
+    assert warning.startswith(f"showtables found no device table in the {len(raws)} event(s) it was given: "
+                              "it reads acltrace:show captures"), warning
+
+
+def test_no_warning_when_a_table_was_found_though_not_of_the_kind_asked():
+    macs = [event for event in capture_events() if "show mac" in event["_raw"].splitlines()[0]]
+    assert macs
+    result = scp.run_command("showtables", ["kind=arp"], [macs])
+    assert_ok(result)
+    assert result.records == [] and not result.messages_at("WARN")

@@ -9,7 +9,8 @@ prompt takes ``host`` as its device. A value that a spreadsheet would read as a 
 ``'`` (``acltrace.safe_output.no_formula``): the lookup builders write these rows to the lookup files.
 
 A section that cannot be read (an unknown command, a table no template reads, junk) gives no rows;
-one warning at the end counts such problems and quotes the first.
+one warning at the end counts such problems and quotes the first. Events of which none holds a
+table (syslog events, an empty ``_raw``) get one warning that says so instead of no answer.
 """
 from acltrace.safe_output import no_formula
 from acltrace.tables.files import looks_like_rows, read_rows
@@ -27,6 +28,8 @@ class ShowTables(RecordCommand):
         self.columns = tuple(columns)
         self.kinds = tuple(kinds)            # the kind option's words, each a list of ``Tables``
         self.problems = []
+        self.events = 0          # events read, and the table rows of any kind they held
+        self.found = 0
 
     def process(self, records, finished):
         kind, platform = self.options.kind, self.options.platform
@@ -39,6 +42,8 @@ class ShowTables(RecordCommand):
             else:
                 tables, source = parse_capture(raw, platform, host), "show"
             self.problems += tables.problems
+            self.events += 1
+            self.found += sum(len(getattr(tables, name)) for name in self.kinds)
             for name in wanted:
                 for table_row in getattr(tables, name):
                     out = dict.fromkeys(self.columns, "")
@@ -47,7 +52,12 @@ class ShowTables(RecordCommand):
                     out.update(kind=name, source=table_row.get("source") or source,
                                _time=record.get("_time"), host=host)
                     yield out
-        if finished and self.problems:
+        if finished and self.events and not self.found:
+            example = f"; e.g. {self.problems[0]}" if self.problems else ""
+            self.warn(f"showtables found no device table in the {self.events} event(s) it was given: it reads "
+                      f"acltrace:show captures and acltrace:mac, acltrace:arp and acltrace:neighbor rows{example}")
+        elif finished and self.problems:
             self.warn(f"showtables could not read {len(self.problems)} part(s) of the captures, "
                       f"e.g. {self.problems[0]}")
-            self.problems = []
+        if finished:
+            self.problems, self.events, self.found = [], 0, 0
