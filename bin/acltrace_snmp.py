@@ -21,6 +21,9 @@ Checkpoints: checkpoint_dir holds each device's last poll. A device polled less 
 ago is skipped, so a restart of splunkd (which runs every input at once) polls nothing twice, and
 devices first polled at different times stay spread over the interval.
 
+Its lines go to splunkd.log (stderr), at or above ``acltrace_settings.conf`` [logging] ``loglevel``
+(default INFO; at DEBUG the libraries' own log lines too, else only their errors), read once a run.
+
 ``--scheme`` describes the arguments; ``--validate-arguments`` checks a stanza (and that its account
 exists) before splunkd saves it. Secrets are never written to stdout, stderr or the checkpoint.
 """
@@ -71,15 +74,40 @@ class SnmpInput(Script):
             snmpinput.check_account(account)
 
     def stream_events(self, inputs, ew):
+        level = read_log_level(inputs.metadata)
+        logging.getLogger().setLevel(logging.DEBUG if level == "DEBUG" else logging.ERROR)
+        threshold = logging.getLevelName(level)
+
+        def log(severity, text):
+            if RANKS[severity] >= threshold:
+                ew.log(severity, text)
+
         for stanza, params in inputs.inputs.items():
             name = stanza.split("://", 1)[-1]
             try:
-                poll_input(stanza, name, params, inputs.metadata, ew)
+                poll_input(stanza, name, params, inputs.metadata, ew, log)
             except (ValueError, acltrace_accounts.AccountError) as problem:
-                ew.log(EventWriter.ERROR, f"acltrace_snmp {name}: {problem}")
+                log(EventWriter.ERROR, f"acltrace_snmp {name}: {problem}")
 
 
-def poll_input(stanza: str, name: str, params: dict, metadata: dict, ew) -> None:
+RANKS = {EventWriter.DEBUG: logging.DEBUG, EventWriter.INFO: logging.INFO, EventWriter.WARN: logging.WARNING,
+         EventWriter.ERROR: logging.ERROR, EventWriter.FATAL: logging.CRITICAL}
+
+
+def read_log_level(metadata: dict) -> str:
+    """acltrace_settings.conf [logging] loglevel, through splunkd; the default when it cannot be read."""
+    from solnlib.conf_manager import ConfManager
+
+    scheme, host, port = acltrace_accounts.split_uri(metadata["server_uri"])
+    try:
+        stanza = ConfManager(metadata["session_key"], acltrace_accounts.APP, scheme=scheme, host=host,
+                             port=port).get_conf("acltrace_settings").get("logging")
+    except Exception:  # not there (an older install) or splunkd refused: the input runs at the default
+        return snmpinput.DEFAULT_LOG_LEVEL
+    return snmpinput.log_level(stanza.get("loglevel"))
+
+
+def poll_input(stanza: str, name: str, params: dict, metadata: dict, ew, log) -> None:
     config = snmpinput.settings(params)
     account = acltrace_accounts.read_account(metadata["server_uri"], metadata["session_key"], config.account)
     try:
@@ -89,8 +117,10 @@ def poll_input(stanza: str, name: str, params: dict, metadata: dict, ew) -> None
     devices = snmpinput.device_list(config, snmpinput.account_credentials(account))
     checkpoint = snmpinput.Checkpoint(metadata["checkpoint_dir"], name)
     due = checkpoint.due(devices, config.interval)
+    log(EventWriter.DEBUG, f"acltrace_snmp {name}: {len(due)} of {len(devices)} devices due, tables "
+                           f"{','.join(config.tables)}")
     if len(due) < len(devices):
-        ew.log(EventWriter.INFO, f"acltrace_snmp {name}: {len(devices) - len(due)} of {len(devices)} devices "
+        log(EventWriter.INFO, f"acltrace_snmp {name}: {len(devices) - len(due)} of {len(devices)} devices "
                                  f"were polled less than {config.interval} s ago; skipped")
     if not due:
         return
@@ -101,11 +131,12 @@ def poll_input(stanza: str, name: str, params: dict, metadata: dict, ew) -> None
             ew.write_event(Event(data=data, time=when, sourcetype=sourcetype, stanza=stanza, unbroken=True,
                                  done=True))
         checkpoint.record(result.device.address, result.status["time"])
-        ew.log(EventWriter.INFO, f"acltrace_snmp {name}: {snmpcollect.status_line(result.status)}")
+        log(EventWriter.INFO, f"acltrace_snmp {name}: {snmpcollect.status_line(result.status)}")
     checkpoint.save({}, devices)      # one line again, without the devices no longer in the input
 
 
 if __name__ == "__main__":
-    # solnlib logs each retried REST call with its traceback at WARNING; splunkd.log gets errors only.
+    # solnlib logs each retried REST call with its traceback at WARNING; splunkd.log gets the libraries'
+    # errors only, unless loglevel is DEBUG (stream_events).
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     sys.exit(SnmpInput().run(sys.argv))

@@ -2,7 +2,8 @@
  * acltrace configuration page (default/data/ui/views/acltrace_configuration.xml).
  * Lists, adds, edits and removes SNMP accounts and acltrace_snmp inputs through the app's REST
  * handlers (default/restmap.conf: acltrace_account, acltrace_snmp, built on splunktaucclib) and polls
- * one device on demand (acltrace_test_device). Secrets are sent to the handlers only; the handlers
+ * one device on demand (acltrace_test_device); sets the input's log level (acltrace_settings.conf
+ * [logging] loglevel, through splunkd's own configs/conf-acltrace_settings endpoint). Secrets are sent to the handlers only; the handlers
  * keep them in storage/passwords and list them as "******", which this page never shows.
  */
 require([
@@ -159,7 +160,26 @@ require([
         });
     });
 
+    // --- logging: acltrace_settings.conf [logging] loglevel, through splunkd's configs endpoint ---
+    var logForm = $("#acltrace-logging form"), LOGGING = "configs/conf-acltrace_settings/logging";
+
+    function loadLogging() {
+        service.get(LOGGING, { output_mode: "json" }, function (err, response) {
+            if (err) { return say(logForm, problem(err), false); }
+            logForm.find("[name=loglevel]").val(response.data.entry[0].content.loglevel);
+        });
+    }
+
+    logForm.on("submit", function (event) {
+        event.preventDefault();
+        service.post(LOGGING, { loglevel: logForm.find("[name=loglevel]").val() }, function (err) {
+            if (err) { return say(logForm, problem(err), false); }
+            say(logForm, "saved: the input uses it from its next run", true);
+        });
+    });
+
     showVersion();
     loadAccounts();
     loadInputs();
+    loadLogging();
 });

@@ -8,7 +8,8 @@
 - ``Checkpoint``: each device's last poll time, so a restart polls only the devices that are due;
   ``record`` notes one device as soon as it is done (a line appended), ``save`` rewrites the whole;
 - ``events(results)``: the collector's results as ``(sourcetype, time, JSON text)``, one per row and
-  one ``acltrace:collector`` status per device.
+  one ``acltrace:collector`` status per device;
+- ``log_level(text)``: ``acltrace_settings.conf`` [logging] ``loglevel`` as one of ``LOG_LEVELS``.
 
 Secrets (community, v3 keys) are never part of a message raised here.
 """
@@ -34,6 +35,8 @@ MIN_INTERVAL = 60
 EARLY = 0.1
 MAX_DEVICES = 5000
 PLACEHOLDERS = ("******", "********")   # what splunktaucclib shows for a stored secret
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_LOG_LEVEL = "INFO"
 
 
 @dataclass(frozen=True)
@@ -231,3 +234,11 @@ def events(results, input_name: str = "") -> Iterator:
         if input_name:
             status["input"] = input_name
         yield SOURCETYPES["status"], status["time"], json.dumps(status)
+
+
+def log_level(text: object) -> str:
+    """The input's log level from ``acltrace_settings.conf`` [logging] ``loglevel`` (any case; ``WARN`` is
+    ``WARNING``); DEFAULT_LOG_LEVEL for anything else."""
+    level = str(text or "").strip().upper()
+    level = "WARNING" if level == "WARN" else level
+    return level if level in LOG_LEVELS else DEFAULT_LOG_LEVEL

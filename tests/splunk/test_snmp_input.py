@@ -64,6 +64,7 @@ def atom(entries):
 
 class FakeSplunkd(BaseHTTPRequestHandler):
     requests: list = []
+    loglevel = None          # acltrace_settings.conf [logging] loglevel, or no such conf (an older install)
 
     def log_message(self, *args):
         pass
@@ -77,6 +78,10 @@ class FakeSplunkd(BaseHTTPRequestHandler):
         if path in ("/servicesNS/nobody/acltrace/properties/acltrace_account",
                     "/servicesNS/nobody/dummy/properties/acltrace_account"):
             return self.answer(200, atom([(name, {}) for name in ACCOUNTS]))
+        if self.loglevel and path.endswith("/properties/acltrace_settings"):
+            return self.answer(200, atom([("logging", {})]))
+        if self.loglevel and path == "/servicesNS/nobody/acltrace/configs/conf-acltrace_settings/logging":
+            return self.answer(200, atom([("logging", {"loglevel": self.loglevel})]))
         prefix = "/servicesNS/nobody/acltrace/configs/conf-acltrace_account/"
         if path.startswith(prefix):
             name = path[len(prefix):]
@@ -238,6 +243,33 @@ def test_run_writes_rows_and_a_status_per_device(agents, splunkd, tmp_path):
     assert again.returncode == 0, again.stderr
     assert "<event" not in again.stdout
     assert "4 of 4 devices were polled less than 300 s ago; skipped" in again.stderr
+
+
+@pytest.mark.parametrize("level", ["ERROR", "debug", None])
+def test_the_log_level_of_acltrace_settings_decides_the_lines(agents, splunkd, tmp_path, level):
+    config = input_xml(splunkd, tmp_path, {"lvl": {
+        "devices": f"127.0.0.1:{agents['router']}", "account": "campus-v2c", "tables": "arp", "interval": "60"}})
+    FakeSplunkd.loglevel = level
+    try:
+        done = run([], config)
+    finally:
+        FakeSplunkd.loglevel = None
+    assert done.returncode == 0, done.stderr
+    assert len(stream(done.stdout)) == 6
+    polled = "acltrace_snmp lvl: gw-rtr1 (127.0.0.1:" in done.stderr
+    due = "acltrace_snmp lvl: 1 of 1 devices due" in done.stderr
+    assert (polled, due) == {"ERROR": (False, False), "debug": (True, True), None: (True, False)}[level], done.stderr
+
+
+def test_the_settings_conf_and_its_spec_agree():
+    from splunkconf import read_conf
+    conf = read_conf(REPO / "default" / "acltrace_settings.conf")
+    assert snmpinput.log_level(conf["logging"]["loglevel"]) == conf["logging"]["loglevel"] == "INFO"
+    spec = (REPO / "README" / "acltrace_settings.conf.spec").read_text(encoding="utf-8")
+    assert "loglevel = " + "|".join(snmpinput.LOG_LEVELS) in spec
+    assert read_conf(REPO / "default" / "app.conf")["triggers"]["reload.acltrace_settings"] == "simple"
+    assert [snmpinput.log_level(t) for t in ("warn", " Debug ", "", "verbose", None)] == [
+        "WARNING", "DEBUG", "INFO", "INFO", "INFO"]
 
 
 def test_run_v3_auth_priv(agents, splunkd, tmp_path):
