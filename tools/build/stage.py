@@ -10,12 +10,17 @@ Files get mode 644 and directories 755. The tarball has a single ``acltrace/``
 top directory, entries in sorted order, owner root/0, every mtime set to
 SOURCE_DATE_EPOCH (the Makefile passes the last commit's time) and a gzip header
 without name or time, so the same tree always packs to the same bytes.
+
+The staged app.conf's [install] ``build`` is SOURCE_DATE_EPOCH too when it is set: every release
+(a new commit) raises it, so Splunk Web serves the new release's static files, not cached ones; the
+repo's app.conf keeps its placeholder.
 """
 import fnmatch
 import gzip
 import io
 import os
 import pathlib
+import re
 import shutil
 import sys
 import tarfile
@@ -62,7 +67,16 @@ def shipped_files(root=REPO):
     return sorted(p for p in found if not denied(p) and not (root / p).is_symlink())
 
 
-def stage(dest):
+def set_build(app_conf, build):
+    """Write ``build`` as the [install] stanza's ``build`` of the app.conf at ``app_conf``."""
+    text = app_conf.read_text(encoding="utf-8")
+    text, found = re.subn(r"(?m)^(\[install\][^\[]*?^build[ \t]*=[ \t]*)\S*", rf"\g<1>{build}", text)
+    if found != 1:
+        raise SystemExit(f"{app_conf}: no build = in its [install] stanza")
+    app_conf.write_text(text, encoding="utf-8")
+
+
+def stage(dest, build=None):
     dest = pathlib.Path(dest)
     if dest.name != APP_ID:
         raise SystemExit(f"stage directory must be named {APP_ID!r} (Splunk and slim require it): {dest}")
@@ -73,6 +87,8 @@ def stage(dest):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REPO / rel, target)
+    if build:
+        set_build(dest / "default" / "app.conf", build)
     for dirpath, _dirnames, filenames in os.walk(dest):
         os.chmod(dirpath, 0o755)
         for f in filenames:
@@ -107,10 +123,10 @@ def main(argv):
     if len(argv) not in (1, 2):
         print(__doc__, file=sys.stderr)
         return 2
-    staged = stage(argv[0])
-    print(f"staged {len(shipped_files())} files into {staged}")
+    mtime = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    staged = stage(argv[0], mtime)
+    print(f"staged {len(shipped_files())} files into {staged}" + (f", build {mtime}" if mtime else ""))
     if len(argv) == 2:
-        mtime = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
         print(f"packed {pack(staged, argv[1], mtime)}")
     return 0
 
