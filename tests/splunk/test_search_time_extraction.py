@@ -4,7 +4,10 @@ The confs are applied by tests/support/splunk_extract.py, a PCRE2 emulation of S
 search-time sequence (REPORT -> FIELDALIAS -> EVAL -> LOOKUP -> event types ->
 tags). On every line of the peer corpus and of tests/data/extraction_cases.jsonl
 the fields the confs give must be the fields the parser gives: same names with
-values, same values; and a line the parser rejects gets no ACL field at all.
+values, same values; and a line the parser rejects gets no ACL field at all. The full
+extraction is checked on the sourcetypes no Cisco add-on owns (cisco:xr for IOS-family
+lines, cisco:pix for ASA-family ones); on those an add-on owns (cisco:ios, cisco:asa,
+cisco:ftd) the confs must give exactly the parser's values of the few fields we add there.
 """
 import csv
 import importlib.util
@@ -25,14 +28,26 @@ ALLOWLIST = {}
 # Fields the confs add beyond FIELDS: CIM conveniences, and what every event has.
 CIM_EXTRAS = {"src", "dest", "vendor", "product"}
 ALWAYS = {"_raw", "sourcetype"}
-IOS_FAMILY = ("cisco:ios", "cisco:xr")
-ASA_FAMILY = ("cisco:asa", "cisco:ftd", "cisco:pix", "cisco:fwsm")
+# Stanzas that must stay identical: the add-on's two ASA sourcetypes, and the two it no longer lists.
+FAMILIES = (("cisco:asa", "cisco:ftd"), ("cisco:pix", "cisco:fwsm"))
+# Where the full extraction of a case's sourcetype is checked when an add-on owns that sourcetype.
+FULL_STANZA_OF = {"cisco:ios": "cisco:xr", "cisco:asa": "cisco:pix", "cisco:ftd": "cisco:pix"}
 _ASA_TAG = re.compile(r"%?\b(?:ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?\d-\d{6}\b")
 
 
 @pytest.fixture(scope="module")
 def extractor(repo):
     return SearchTimeExtractor(repo)
+
+
+@pytest.fixture(scope="module")
+def gen(repo):
+    """tools/generators/gen_search_time_confs.py as a module."""
+    generator = repo / "tools" / "generators" / "gen_search_time_confs.py"
+    spec = importlib.util.spec_from_file_location("gen_search_time_confs", generator)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def corpus_sourcetype(record):
@@ -54,7 +69,7 @@ def _cases(corpus, repo):
 
 
 def _differences(extractor, sourcetype, line):
-    res = extractor.extract(sourcetype, line)
+    res = extractor.extract(FULL_STANZA_OF.get(sourcetype, sourcetype), line)
     expected = parse_event(line) or {}
     got = {k: v for k, v in res.fields.items() if k in FIELDS}
     diffs = [f"{k}: parser={expected.get(k)!r} conf={got.get(k)!r}"
@@ -106,18 +121,47 @@ def test_eventtypes_and_cim_tags(extractor, corpus, repo):
     assert not problems, "\n".join(problems)
 
 
+def test_addon_sourcetypes_get_exactly_the_parsers_values_of_the_fields_we_add_there(extractor, gen, corpus, repo):
+    failures, checked = [], 0
+    for sourcetype, line, label in _cases(corpus, repo):
+        for owned, (_addon, added) in gen.ADDED_BESIDE_ADDON.items():
+            if FULL_STANZA_OF[owned] != FULL_STANZA_OF.get(sourcetype, sourcetype):
+                continue                     # an ASA line under cisco:ios says nothing
+            res = extractor.extract(owned, line)
+            expected = {k: v for k, v in (parse_event(line) or {}).items() if k in added}
+            got = {k: v for k, v in res.fields.items() if k not in ALWAYS}
+            checked += bool(expected)
+            if got != expected or res.shadowed or res.empty_captures:
+                failures.append(f"[{owned}] {label}: {line}\n    parser={expected} conf={got} "
+                                f"{res.shadowed or ''}{res.empty_captures or ''}")
+    assert checked > 300
+    assert not failures, f"{len(failures)} line(s) differ:\n" + "\n".join(failures)
+
+
+def test_dvc_falls_back_to_the_events_host_where_no_add_on_sets_it(extractor, gen):
+    no_dvc = "%SEC-6-IPACCESSLOGP: list A denied tcp 192.0.2.1(80) -> 192.0.2.2(1500), 1 packet"
+    with_dvc = "Mar  1 10:00:00 rtr7 12: %SEC-6-IPACCESSLOGP: list A denied tcp 192.0.2.1(80) -> 192.0.2.2(1500), 1 packet"
+    asa = "%ASA-4-106023: Deny tcp src outside:192.0.2.1/80 dst inside:192.0.2.2/1500 by access-group \"IN\""
+    assert extractor.extract("cisco:xr", no_dvc, host="edge-rtr").fields["dvc"] == "edge-rtr"
+    assert extractor.extract("cisco:xr", with_dvc, host="edge-rtr").fields["dvc"] == "rtr7"
+    assert extractor.extract("cisco:pix", asa, host="fw9").fields["dvc"] == "fw9"
+    assert "dvc" not in extractor.extract("cisco:xr", "%SYS-5-CONFIG_I: Configured from console", host="r").fields
+    for owned in gen.ADDED_BESIDE_ADDON:      # the add-ons set dvc there (EVAL-dvc, FIELDALIAS-dvc)
+        assert "dvc" not in extractor.extract(owned, no_dvc, host="edge-rtr").fields
+
+
 def test_mac_notations_normalised(extractor):
     for mac in ("000B.BF55.4C70", "000b.bf55.4c70"):
         line = f"%SEC-6-IPACCESSLOGP: list A denied tcp 127.0.0.1(80) (Ethernet0/1 {mac}) -> 192.0.2.1(1500), 1 packet"
-        assert extractor.extract("cisco:ios", line).fields["src_mac"] == "00:0b:bf:55:4c:70"
+        assert extractor.extract("cisco:xr", line).fields["src_mac"] == "00:0b:bf:55:4c:70"
     line = ("%FMANFP-6-IPACCESSLOGP: F0: fman_fp_image: list A denied tcp 00-0B-BF-55-4C-70 "
             "127.0.0.1(80) Gi0/0/1-> 192.0.2.1(1500), 1 packet")
-    assert extractor.extract("cisco:ios", line).fields["src_mac"] == "00:0b:bf:55:4c:70"
+    assert extractor.extract("cisco:xr", line).fields["src_mac"] == "00:0b:bf:55:4c:70"
 
 
 def test_family_stanzas_are_identical(repo):
     props = load_conf(repo / "default" / "props.conf")
-    for family in (IOS_FAMILY, ASA_FAMILY):
+    for family in FAMILIES:
         for sourcetype in family:
             assert sourcetype in props, f"props.conf has no [{sourcetype}]"
             assert props[sourcetype] == props[family[0]], f"[{sourcetype}] differs from [{family[0]}]"
@@ -156,15 +200,19 @@ def test_references_resolve_and_regexes_compile(repo):
             elif key.startswith("LOOKUP-"):
                 words = value.replace(",", " ").split()
                 name = words[0]
-                assert name in transforms and "filename" in transforms[name], f"{where}: no lookup [{name}]"
-                path = repo / "lookups" / transforms[name]["filename"]
-                assert path.is_file(), f"{where}: {path} missing"
-                with path.open(newline="", encoding="utf-8") as f:
-                    header = next(csv.reader(f))
+                assert name in transforms, f"{where}: no lookup [{name}]"
+                if transforms[name].get("external_type") == "kvstore":
+                    header = [c.strip() for c in transforms[name]["fields_list"].split(",")]
+                else:
+                    assert "filename" in transforms[name], f"{where}: [{name}] has no filename"
+                    path = repo / "lookups" / transforms[name]["filename"]
+                    assert path.is_file(), f"{where}: {path} missing"
+                    with path.open(newline="", encoding="utf-8") as f:
+                        header = next(csv.reader(f))
                 columns = [w for i, w in enumerate(words[1:], 1)
                            if w.upper() not in ("AS", "OUTPUT", "OUTPUTNEW") and words[i - 1].upper() != "AS"]
                 missing = [c for c in columns if c not in header]
-                assert not missing, f"{where}: {path.name} header {header} lacks {missing}"
+                assert not missing, f"{where}: [{name}] columns {header} lack {missing}"
                 used.add(name)
     # The MAC trace's lookups are used by saved searches and macros (their KV variants through acltrace_store).
     searches = "".join((repo / "default" / f).read_text(encoding="utf-8")
@@ -192,11 +240,7 @@ def test_eventtypes_and_tags_refer_to_each_other(repo):
     assert tags["eventtype=acltrace_acl_event"] == {"network": "enabled", "communicate": "enabled"}
 
 
-def test_committed_confs_are_generated(repo):
-    generator = repo / "tools" / "generators" / "gen_search_time_confs.py"
-    spec = importlib.util.spec_from_file_location("gen_search_time_confs", generator)
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
+def test_committed_confs_are_generated(repo, gen):
     for path, text in gen.render().items():
         assert (repo / path).read_text(encoding="utf-8") == text, \
             f"{path} differs from tools/generators/gen_search_time_confs.py output: run the script"

@@ -456,6 +456,8 @@ class SearchTimeExtractor:
 
     def lookup_rows(self, name: str) -> tuple[list[dict[str, str]], bool]:
         stanza = self.transforms.get(name)
+        if stanza is not None and stanza.get("external_type") == "kvstore":
+            return [], True          # a KV store collection: empty until the app's searches fill it
         if stanza is None or "filename" not in stanza:
             raise KeyError(f"lookup {name!r} has no transforms.conf stanza with a filename")
         if name not in self._lookup_cache:
@@ -535,9 +537,12 @@ class SearchTimeExtractor:
         # no match: the event is left as it is (our lookups only ever create fields)
 
     # -- the sequence ------------------------------------------------------
-    def extract(self, sourcetype: str, raw: str) -> Result:
+    def extract(self, sourcetype: str, raw: str, host: Optional[str] = None) -> Result:
+        """The fields of ``raw`` indexed under ``sourcetype`` (and ``host``, when given)."""
         stanza = self.props.get(sourcetype, {})
         ev: dict[str, str] = {"_raw": raw, "sourcetype": sourcetype}
+        if host is not None:
+            ev["host"] = host
         res = Result(fields=ev)
         for cls, regex_text in _classes(stanza, "EXTRACT-"):
             if re.search(r"\sin\s\w+$", regex_text):

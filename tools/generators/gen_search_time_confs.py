@@ -28,13 +28,17 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 # ---------------------------------------------------------------- header pieces (header.py)
 sys.path.insert(0, str(REPO / "bin"))
 from acltrace.logs.header import DATE_TIME, ISO, MON, TZ, UPTIME  # noqa: E402  the parser's own pieces
+from acltrace.logs.port_names import PORT_NUMBERS  # noqa: E402  Cisco's port names (acltrace_port_names.csv)
 from acltrace_splunk.lookups import COLUMNS, MAC_EDGE_COLUMNS  # noqa: E402  the trace's lookup columns
 
-DEVTIME = rf"(?:{DATE_TIME}|{ISO})(?: (?:{TZ}))?|{UPTIME}"
+DEVTIME = rf"{DATE_TIME}(?: (?:{TZ}))?|{ISO}|{UPTIME}"      # no zone word after an RFC 3339 stamp: a host
 DVC = (r"(?!(?i:local|user|daemon|kern)[^\s.]*\.)"
        r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}|(?=[\w.-]*[A-Za-z])[A-Za-z0-9][\w.-]*(?<!\.))")
 SEP = rf"(?::?\s+|:(?=[*.]?{MON}\b))"
-TOKEN = rf"(?:(?<seq>\d+)(?:\[\d+\])?|(?<dvc>{DVC})|[^\s%]+?){SEP}"
+STAMP = rf"(?:{DATE_TIME}|{ISO})"
+# A header token: a counter (seq), a host (dvc) or other text; never the start of a timestamp, so that a
+# stamp among the tokens ("relayhost Jan 01 2026 00:00:40 asa :") is read one way only, as a stamp.
+TOKEN = rf"(?!{STAMP} )(?:(?<seq>\d+)(?:\[\d+\])?|(?<dvc>{DVC})|[^\s%]+?){SEP}"
 TAG = r"(?:[\w-]+\[\d+\]:\s*)?"
 DEVEND = rf"(?:^|(?<=[\s:>]))[*.]?(?<device_time>{DEVTIME}) ?:?\s*{TAG}"
 DEVEND_NC = rf"(?:^|(?<=[\s:>]))[*.]?(?:{DEVTIME}) ?:?\s*{TAG}"
@@ -44,12 +48,12 @@ ASA_M = r"%?(?:ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?[0-7]-(?:1060\d\d|106100|710003|313
 
 
 def header_timed(gate):
-    return rf"{PRE}(?:(?:{DATE_TIME}|{ISO}) +)?(?:{TOKEN})*?{DEVEND}(?={gate})"
+    return rf"{PRE}(?:{STAMP} +|{TOKEN})*?{DEVEND}(?={gate})"
 
 
 def header_untimed(mnemonic, gate):
-    return (rf"{PRE}(?!.*?{DEVEND_NC}{mnemonic})(?:(?<device_time>{DATE_TIME}|{ISO}) +)?"
-            rf"(?:{TOKEN})*?[\s:]*(?={gate})")
+    """No device timestamp before the mnemonic: the last stamp among the tokens (a relay's) is the device_time."""
+    return (rf"{PRE}(?!.*?{DEVEND_NC}{mnemonic})(?:(?<device_time>{STAMP}) +|{TOKEN})*?[\s:]*(?={gate})")
 
 
 # ---------------------------------------------------------------- addresses (addr.py)
@@ -75,24 +79,28 @@ MAC = r"[.:-]*(?:[0-9A-Fa-f][.:-]*){12}"      # any notation mac_colon() accepts
 
 # ---------------------------------------------------------------- IOS, IOS-XE, IOS-XR (ios.py)
 IOS_MNEM = r"%(?<mnemonic>[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)?-(?<severity>[0-7])-(?<message_id>[A-Z0-9_]*ACCESSLOG[A-Z0-9_]*))\s?:"
-IOS_HEAD = (r"\s*(?:[\w/]+:\s+\w+:\s+)?(?:access-)?list (?<rule>\S+) (?:\((?<ace>\d+)\) )?"
-            r"(?<vendor_action>permitted|denied|permit|deny) (?:(?:ipv6|ip) |(?<transport>[a-z][a-z0-9]*|\d{1,3}) )?")
+LEAD_MAC = r"[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}(?:\.[0-9A-Fa-f]{4}){2}"   # FMANFP: before the source
+LEAD_INTERFACE = r"\s*(?<src_interface>[A-Za-z][\w/.]*):\s+"                 # FMANFP's documented "F0/0:"
+LIST_HEAD = (r"(?:access-)?list (?<rule>\S+) (?:\((?<ace>\d+)\) )?"
+             r"(?<vendor_action>permitted|denied|permit|deny) (?:(?:ipv6|ip) |(?<transport>[a-z][a-z0-9]*|\d{1,3}) )?")
+IOS_HEAD = r"\s*(?:[\w/]+:\s+\w+:\s+)?" + LIST_HEAD                      # FMANFP "R0/0: fman_fp_image:"
 
 
 def ios_bodies():
-    """The list-line bodies: (plain form, FMANFP form). Built now so that GATE applies."""
+    """The list-line bodies: (plain form, FMANFP form, FMANFP documented form). Built now so that GATE applies."""
     src = addr("src", r"(?![^\s(,])", r"[^\s(,]++")
     tail = (r"(?: ?-> " + addr("dest", r"(?![^\s(,])", r"[^\s(,]++") + r"(?:\((?<dest_port>\d+)\))?"
             r"(?: \((?<icmp_type>\d+)(?:/(?<icmp_code>\d+))?\))?)?,? (?<packets>\d+) packets?")
     plain = (IOS_HEAD + src + r"(?:\((?<src_port>\d+)\))?"
-             rf"(?: \((?<src_interface>[^\s)]+) ?(?:(?<src_mac>{MAC})(?= ?\))|[0-9A-Fa-f.]+)? ?\))?" + tail)
-    fman = (IOS_HEAD + r"(?:(?<src_mac>[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}) )?"
+             rf"(?: \((?<src_interface>[^\s)]++)(?: (?:(?<src_mac>{MAC})(?= ?\))|[^\s)]*+))? ?\))?" + tail)
+    fman = (IOS_HEAD + rf"(?:(?<src_mac>{LEAD_MAC}) )?"
             + src + r"(?:\((?<src_port>\d+)\))? (?<src_interface>[A-Za-z][^\s(]*?)" + tail)
-    return plain, fman
+    lead = LEAD_INTERFACE + LIST_HEAD + rf"(?:(?<src_mac>{LEAD_MAC}) )?" + src + r"(?:\((?<src_port>\d+)\))?" + tail
+    return plain, fman, lead
 
 
 IOS_RL = r"\s*access-list logging rate-limited or missed (?<missed_packets>\d+) packets?"
-IOS_TRUNC = r"\s*(?:[\w/]+:\s+\w+:\s+)?(?:access-)?list (?<rule>\S+) (?<vendor_action>permitted|denied|permit|deny)\b"
+IOS_TRUNC = r"\s*(?:[\w/]+:\s+(?:\w+:\s+)?)?(?:access-)?list (?<rule>\S+) (?<vendor_action>permitted|denied|permit|deny)\b"
 
 # ---------------------------------------------------------------- NX-OS (nxos.py)
 NX_MNEM = r"%(?<mnemonic>ACLLOG-(?<severity>[0-7])-(?<message_id>ACLLOG_[A-Z_]+))\s?:"
@@ -119,10 +127,12 @@ def asa_mnem(ids):
 
 RX_PRE = r"\s*(?:message repeated \d+ times: \[\s*)?"
 A = r"[^\s/(),]+"                       # asa._ADDR
-IP_TAIL = r"(?:/\d+)?(?:\([^\s)]*\))?(?![^\s(])"
+# Cisco's port names (asa._PORT_NAME), longest first; acltrace_port_names.csv gives their numbers.
+PORT_NAMES = "(?:" + "|".join(sorted(PORT_NUMBERS, key=len, reverse=True)) + ")"
+IP_TAIL = rf"(?:/(?:\d+|{PORT_NAMES}))?(?:\([^\s)]*\))?(?![^\s(])"
 SOME_ADDRESS = r"(?(<src_ip>)|(?(<dest_ip>)|(?!)))"       # parser: no address and no port -> not an event
-SOME_ADDRESS_OR_PORT = ("(?(<src_ip>)|(?(<dest_ip>)|(?(<src_port>)|(?(<dest_port>)|"
-                        "(?(<src_host>)|(?(<dest_host>)|(?!)))))))")
+SOME_ADDRESS_OR_PORT = ("(?(<src_ip>)|(?(<dest_ip>)|(?(<src_port>)|(?(<dest_port>)|(?(<src_port_name>)|"
+                        "(?(<dest_port_name>)|(?(<src_host>)|(?(<dest_host>)|(?!)))))))))")
 
 
 TOKEN_SHAPE = r"[^\s(]+(?:(?<=:) [^\s(]+)?(?:\([^\s)]*\))?"      # asa._TOKEN
@@ -133,12 +143,12 @@ def token(side):
     after which an IP runs to the end of the token, else at the last colon; ": " counts as ":".
     Atomic, so that the "some address" test at the end of a body cannot make the engine try another split."""
     if GATE:   # only whether the token gives an address, a port or a "(name)": an empty group says so
-        gives = (rf"(?:[^\s(]*?: ?)?(?:{IP}|{HOST}){IP_TAIL}|[^\s(]*?/\d+(?:\([^\s)]*\))?(?![^\s(])"
+        gives = (rf"(?:[^\s(]*?: ?)?(?:{IP}|{HOST}){IP_TAIL}|[^\s(]*?/(?:\d+|{PORT_NAMES})(?:\([^\s)]*\))?(?![^\s(])"
                  r"|[^\s(]*\([^\s\\,()]+\)(?![^\s(])")
         return rf"(?:(?={gives})(?<{side}_ip>)|)(?>{TOKEN_SHAPE})"
     ipend = rf"(?:{IP}){IP_TAIL}"
     iface = (rf"(?<{side}_interface>[^\s(]+?(?=: ?{ipend})|[^\s(]+(?=: ?[^\s(:]*{IP_TAIL})): ?")
-    return (rf"(?>(?:{iface})?(?:(?<{side}_ip>{IP}|{HOST})|[^\s(]*?)(?:/(?<{side}_port>\d+))?"
+    return (rf"(?>(?:{iface})?(?:(?<{side}_ip>{IP}|{HOST})|[^\s(]*?)(?:/{port(side)})?"
             rf"(?:\((?:(?<{side}_host>[^\s\\,()]+)|[^\s)]*)\))?(?![^\s(]))")
 
 
@@ -153,8 +163,13 @@ def ip_only(side):
     return r"[\d.:]+" if GATE else rf"(?:(?<{side}_ip>{IP})(?= )|[\d.:]+)"
 
 
+def port(side):
+    """A port as logged: digits, or a name of Cisco's table (props.conf looks up its number)."""
+    return rf"(?:(?<{side}_port>\d+)|(?<{side}_port_name>{PORT_NAMES})(?![\w-]))"
+
+
 def from_to(sep=" to "):
-    return (rf"from {addr('src', '(?=/)', A)}/(?<src_port>\d+){sep}{addr('dest', '(?=/)', A)}/(?<dest_port>\d+)")
+    return rf"from {addr('src', '(?=/)', A)}/{port('src')}{sep}{addr('dest', '(?=/)', A)}/{port('dest')}"
 
 
 TYPE_CODE = r"(?:\s?\(?type (?<icmp_type>\d+), code (?<icmp_code>\d+)\)?,?)?"
@@ -223,7 +238,7 @@ def asa_bodies():
          + hit_sides("icmp_type", "icmp_code") + HIT_COUNT),
         ("710003", "to-the-box access denied by ACL",
          NOT_IP + r" access (?<vendor_action>denied) by ACL from " + addr("src", "(?=/)", r"[^\s/]+")
-         + r"/(?<src_port>\d+) to (?<dest_interface>[^\s:]+):" + addr("dest", "(?=/)", r"[^\s/]+") + r"/(?<dest_port>\d+)"),
+         + "/" + port("src") + r" to (?<dest_interface>[^\s:]+):" + addr("dest", "(?=/)", r"[^\s/]+") + "/" + port("dest")),
         ("313001", "ICMP to the box denied",
          r"(?<vendor_action>Denied) (?<transport>ICMP) type=(?<icmp_type>\d+), code=(?<icmp_code>\d+) "
          rf"from (?<src_ip>{IP}|{HOST})(?: on interface (?<src_interface>[\w.:-]+))?\s*$"),
@@ -243,11 +258,11 @@ def bodies_of(mid):
 _GROUP = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\((?!\?)|\(\?<(?![=!])(\w+)>|\(\?\(<(\w+)>\)")
 
 
-def anonymous(rx):
-    """``rx`` extracting no field: named groups become (?:...), except those a (?(<name>)...) test
-    needs, which become numbered groups (Splunk makes fields of named groups only) with the test
-    made relative, so that the copy works wherever it is put."""
-    tested = set(re.findall(r"\(\?\(<(\w+)>\)", rx))
+def anonymous(rx, keep=frozenset()):
+    """``rx`` extracting no field but those of ``keep``: other named groups become (?:...), except those
+    a (?(<name>)...) test needs, which become numbered groups (Splunk makes fields of named groups only)
+    with the test made relative, so that the copy works wherever it is put."""
+    tested = set(re.findall(r"\(\?\(<(\w+)>\)", rx)) - set(keep)
     out, count, numbers, pos = [], 0, {}, 0
     for m in _GROUP.finditer(rx):
         out.append(rx[pos:m.start()])
@@ -256,9 +271,11 @@ def anonymous(rx):
             count += 1
             numbers[m.group(1)] = count
             text = "("
+        elif m.group(1) in keep:
+            count += 1                  # a capturing group still: relative tests count it
         elif m.group(1):
             text = "(?:"
-        elif m.group(2):
+        elif m.group(2) in tested:
             text = f"(?(-{count - numbers[m.group(2)] + 1})"      # relative: the copy sits inside other groups
         out.append(text)
         pos = m.end()
@@ -278,15 +295,17 @@ def bare(mid):
 
 
 # ---------------------------------------------------------------- transforms.conf
-IOS_LIST, IOS_FMAN = ios_bodies()
+IOS_LIST, IOS_FMAN, IOS_LEAD = ios_bodies()
 IOS_TRANSFORMS = [
     ("acltrace_ios_list", "IOS, IOS-XE, IOS-XR, IPv6 list lines (IPACCESSLOG P/DP/NP/RP/S/SP, ACCESSLOG*); log-input '(Intf mac)'",
      IOS_MNEM + IOS_LIST),
     ("acltrace_ios_list_fman", "IOS-XE FMANFP lines that write the ingress interface (and a dash-form MAC) around the source",
      IOS_MNEM + "(?!" + anonymous(IOS_LIST) + ")" + IOS_FMAN),
+    ("acltrace_ios_list_lead", "IOS-XE FMANFP lines in Cisco's documented form: 'F0/0:' (the interface) first, a MAC before the source",
+     IOS_MNEM + IOS_LEAD),
     ("acltrace_ios_ratelimited", "SEC-6-IPACCESSLOGRL: packets not logged because of rate limiting", IOS_MNEM + IOS_RL),
     ("acltrace_ios_truncated", "a list line cut short: rule and vendor_action only",
-     IOS_MNEM + "(?!" + anonymous(IOS_LIST) + "|" + anonymous(IOS_FMAN) + ")" + IOS_TRUNC),
+     IOS_MNEM + "(?!" + alternatives([IOS_LIST, IOS_FMAN, IOS_LEAD]) + ")" + IOS_TRUNC),
     ("acltrace_nxos_flow", "NX-OS ACLLOG flow line: mnemonic (the acltrace_nxos_<field> transforms read its 'Key: value' pairs)", NX_FLOW),
 ]
 for key, field, val in NX_KEYS:
@@ -309,9 +328,9 @@ for mid in BARE_IDS:
 # The header gates: every body of a family, in the shortest form that accepts the same lines
 # (an address that does not decide whether the line is an event is just its token; see addr()).
 GATE = True
-_ios_list, _ios_fman = ios_bodies()
+_ios_list, _ios_fman, _ios_lead = ios_bodies()
 IOS_GATE = "%(?:" + r"[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)?-[0-7]-[A-Z0-9_]*ACCESSLOG[A-Z0-9_]*\s?:" + alternatives(
-    [_ios_list, _ios_fman, IOS_RL, IOS_TRUNC]) + "|" + anonymous(NX_FLOW)[1:] + ")"
+    [_ios_list, _ios_fman, _ios_lead, IOS_RL, IOS_TRUNC]) + "|" + anonymous(NX_FLOW)[1:] + ")"
 ASA_GATE = (r"%?(?:ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?[0-7]-" + alternatives(
     [f"(?:{ids})" + r"\s?:" + RX_PRE + body for ids, _, body in asa_bodies()]))
 GATE = False
@@ -367,25 +386,26 @@ def transforms_text():
     parts.append("\n# ---- headers (long: each ends in the union of its family's bodies above)\n")
     for t in HEADERS:
         add(*t)
+    parts.append("\n# ---- the same, cut to the fields we add where a Cisco add-on gives the ACL fields (props.conf)\n")
+    for t in BESIDE_ADDON.values():
+        add(*t)
     parts.append("\n# vendor_action -> CIM action (allowed|blocked); see lookups/README.md\n"
                  "[acltrace_actions]\nfilename = acltrace_actions.csv\ncase_sensitive_match = false\n")
+    parts.append("\n# ASA/PIX port name as logged ('www') -> its number, from Cisco's table (bin/acltrace/logs/port_names.py)\n"
+                 "[acltrace_port_names]\nfilename = acltrace_port_names.csv\n")
     parts.append(DEVICE_TRANSFORMS)
     return "".join(parts)
 
 
-# ---------------------------------------------------------------- the MAC trace's lookups (not generated)
+# ---------------------------------------------------------------- the MAC trace's tables
 _LOOKUP_FIELDS = {name: ", ".join(columns)
                   for name, columns in {**COLUMNS, "acltrace_mac_edge": MAC_EDGE_COLUMNS}.items()}
 DEVICE_TRANSFORMS = (
-    "\n# ---- the MAC trace's lookups (docs/DESIGN.md section 5; lookups/README.md): CSV files, built and\n"
-    "# refreshed by the 'acltrace - Build ...' saved searches, replicated to indexers with the knowledge\n"
-    "# bundle (mactrace reads the files there). acltrace_mac_edge (MAC -> its traced edge port) feeds the\n"
-    "# automatic lookup of the ACL sourcetypes.\n"
-    + "".join(f"[{name}]\nfilename = {name}.csv\n\n" for name in _LOOKUP_FIELDS)
-    + "# KV store variant (collections.conf, replicate = true): the same tables as collections. To switch,\n"
-    "# change the macro acltrace_store(1) to write them too (macros.conf says how); mactrace keeps reading\n"
-    "# the CSV files, which the builders go on writing.\n"
-    + "".join(f"[{name}_kv]\nexternal_type = kvstore\ncollection = {name}\nfields_list = _key, {fields}\n\n"
+    "\n# ---- the MAC trace's tables (docs/DESIGN.md section 5; lookups/README.md): KV store collections\n"
+    "# (collections.conf), written by the 'acltrace - Build ...' saved searches, so an upgrade keeps them.\n"
+    "# mactrace reads them through splunkd's REST API; acltrace_mac_edge (MAC -> its traced edge port) feeds\n"
+    "# the automatic lookup of the ACL sourcetypes (replicate = true takes it to the indexers).\n"
+    + "".join(f"[{name}]\nexternal_type = kvstore\ncollection = {name}\nfields_list = _key, {fields}\n\n"
               for name, fields in _LOOKUP_FIELDS.items())
 ).rstrip("\n") + "\n"
 
@@ -488,35 +508,96 @@ P_HEAD = """# acltrace search-time knowledge for Cisco ACL log messages (props.c
 """
 
 
-def stanza(name, comment, reports, evals):
+MAC_EDGE = ("acltrace_mac_edge mac AS src_mac "
+            "OUTPUTNEW switch AS src_switch port AS src_switch_port vlan AS src_vlan")
+# ASA/PIX named ports: the number from Cisco's table (OUTPUTNEW: a port extracted as a number stays).
+PORT_LOOKUPS = [(f"acltrace_{side}_port_name", f"acltrace_port_names name AS {side}_port_name OUTPUTNEW port AS {side}_port")
+                for side in ("src", "dest")]
+# Where the device named none, the event's host is the device (aclparse does the same): ACL events only.
+DVC_EVAL = 'coalesce(dvc, if(isnotnull(message_id), host, null()))'
+
+# Sourcetypes a Cisco add-on owns: the add-on gives them the ACL fields (its keys and fields are listed in
+# tests/data/vendor_addon_keys/). There we add only fields it does not give, none of them computed from
+# a field it might give, under REPORT classes of our own; the full extraction stays on the others.
+ADDON_ADDS = {
+    "Splunk Add-on for Cisco ASA": (("cisco:asa", "cisco:ftd"),
+                                    ("packets", "interval", "mnemonic", "device_time", "seq",
+                                     "src_port_name", "dest_port_name")),
+    "Cisco Networks add-on (TA-cisco_ios)": (("cisco:ios",), ("packets", "missed_packets", "message_id", "seq")),
+}
+ADDED_BESIDE_ADDON = {st: (addon, fields) for addon, (sts, fields) in ADDON_ADDS.items() for st in sts}
+
+
+def stanza(name, comment, reports, evals, lookups):
     lines = [f"# {comment}", f"[{name}]"]
     lines += [f"REPORT-{cls} = {value}" for cls, value in reports]
     lines += [f"EVAL-{k} = {evals[k]}" for k in sorted(evals)]
-    lines.append("LOOKUP-acltrace_action = acltrace_actions vendor_action OUTPUTNEW action")
-    lines.append("LOOKUP-acltrace_mac_edge = acltrace_mac_edge mac AS src_mac "
-                 "OUTPUTNEW switch AS src_switch port AS src_switch_port vlan AS src_vlan")
+    lines += [f"LOOKUP-{cls} = {value}" for cls, value in lookups]
     return "\n".join(lines) + "\n"
 
 
+def beside_addon(reports, fields):
+    """``reports`` cut to ``fields``: each transform with the other names taken out (a transform left
+    with no field is dropped), kept in BESIDE_ADDON for transforms.conf."""
+    out = []
+    for cls, value in reports:
+        names = []
+        for tname in (n.strip() for n in value.split(",")):
+            rx = TRANSFORM_REGEX[tname]
+            if isinstance(rx, tuple):               # FORMAT message_id::...: only where message_id is ours
+                if "message_id" not in fields:
+                    continue
+                rx, fmt = rx
+                cut = (anonymous(rx, frozenset(fields)), fmt)
+            else:
+                cut = anonymous(rx, frozenset(fields))
+                if "(?<" not in cut.replace("(?<=", "").replace("(?<!", ""):
+                    continue
+            name = f"{tname}_beside_addon"
+            kept = ", ".join(re.findall(r"\(\?<(\w+)>", cut if isinstance(cut, str) else cut[0]))
+            assert BESIDE_ADDON.setdefault(name, (name, f"{tname}, only {kept or 'message_id'}", cut))[2] == cut
+            names.append(name)
+        if names:
+            out.append((cls, ", ".join(names)))
+    return out
+
+
+IOS_REPORTS = [
+    ("acltrace_ios", report([t for t in IOS_TRANSFORMS if t[0].startswith("acltrace_ios_")])),
+    ("acltrace_nxos", report([t for t in IOS_TRANSFORMS if t[0].startswith("acltrace_nxos_")])),
+    ("acltrace_header", "acltrace_ios_header_timed, acltrace_ios_header_untimed"),
+]
+ASA_REPORTS = [
+    ("acltrace_asa", report([t for t in ASA_TRANSFORMS if "_bare_" not in t[0]])),
+    ("acltrace_asa_bare", report([t for t in ASA_TRANSFORMS if "_bare_" in t[0]])),
+    ("acltrace_header", "acltrace_asa_header_timed, acltrace_asa_header_untimed"),
+]
+TRANSFORM_REGEX = {name: rx for name, _, rx in IOS_TRANSFORMS + ASA_TRANSFORMS + HEADERS}
+BESIDE_ADDON = {}       # name: (name, comment, regex) of the cut transforms the add-on sourcetypes use
+BESIDE = {st: beside_addon(IOS_REPORTS if st == "cisco:ios" else ASA_REPORTS, fields)
+          for st, (_, fields) in ADDED_BESIDE_ADDON.items()}
+
+
+def family_stanzas(sourcetypes, comment, reports, evals, lookups):
+    parts = []
+    for st in sourcetypes:
+        if st in ADDED_BESIDE_ADDON:
+            addon, fields = ADDED_BESIDE_ADDON[st]
+            parts.append(stanza(st, f"{comment}; the {addon} gives the ACL fields, we add {', '.join(fields)}",
+                                BESIDE[st], {}, [("acltrace_mac_edge", MAC_EDGE)]))
+        else:
+            parts.append(stanza(st, comment, reports, evals, lookups))
+    return parts
+
+
 def props_text():
-    ios_reports = [
-        ("acltrace_ios", report(IOS_TRANSFORMS[:5])),
-        ("acltrace_nxos", report(IOS_TRANSFORMS[5:])),
-        ("acltrace_header", "acltrace_ios_header_timed, acltrace_ios_header_untimed"),
-    ]
-    asa_reports = [
-        ("acltrace_asa", report([t for t in ASA_TRANSFORMS if "_bare_" not in t[0]])),
-        ("acltrace_asa_bare", report([t for t in ASA_TRANSFORMS if "_bare_" in t[0]])),
-        ("acltrace_header", "acltrace_asa_header_timed, acltrace_asa_header_untimed"),
-    ]
+    base_lookups = [("acltrace_action", "acltrace_actions vendor_action OUTPUTNEW action"), ("acltrace_mac_edge", MAC_EDGE)]
     parts = [P_HEAD]
-    parts.append("\n" + stanza("cisco:ios", "IOS family: IOS, IOS-XE, IOS-XR, NX-OS", ios_reports, IOS_EVALS))
-    parts.append("\n" + stanza("cisco:xr", "IOS family: same as cisco:ios", ios_reports, IOS_EVALS))
-    for st in ("cisco:asa", "cisco:ftd", "cisco:pix", "cisco:fwsm"):
-        comment = "ASA family: ASA, PIX, FWSM, FTD" if st == "cisco:asa" else "ASA family: same as cisco:asa"
-        parts.append("\n" + stanza(st, comment, asa_reports, ASA_EVALS))
-    parts.append(DEVICE_PROPS)
-    return "".join(parts)
+    parts += family_stanzas(("cisco:ios", "cisco:xr"), "IOS family: IOS, IOS-XE, IOS-XR, NX-OS", IOS_REPORTS,
+                            dict(IOS_EVALS, dvc=DVC_EVAL), base_lookups)
+    parts += family_stanzas(("cisco:asa", "cisco:ftd", "cisco:pix", "cisco:fwsm"), "ASA family: ASA, PIX, FWSM, FTD",
+                            ASA_REPORTS, dict(ASA_EVALS, dvc=DVC_EVAL), base_lookups + PORT_LOOKUPS)
+    return "\n".join([""] + parts)[1:] + DEVICE_PROPS
 
 
 # Our own sourcetypes: unlike Cisco's, their line breaking and time are ours to set.
@@ -565,7 +646,12 @@ pulldown_type = 1
 
 def render():
     """{path relative to the repo: text} for the files this script owns."""
-    return {"default/transforms.conf": transforms_text(), "default/props.conf": props_text()}
+    return {"default/transforms.conf": transforms_text(), "default/props.conf": props_text(),
+            "lookups/acltrace_port_names.csv": port_names_csv()}
+
+
+def port_names_csv():
+    return "name,port\n" + "".join(f"{name},{number}\n" for name, number in sorted(PORT_NUMBERS.items()))
 
 
 def main(argv):
