@@ -140,7 +140,7 @@ def test_addon_sourcetypes_get_exactly_the_parsers_values_of_the_fields_we_add_t
 
 def test_dvc_falls_back_to_the_events_host_where_no_add_on_sets_it(extractor, gen):
     no_dvc = "%SEC-6-IPACCESSLOGP: list A denied tcp 192.0.2.1(80) -> 192.0.2.2(1500), 1 packet"
-    with_dvc = "Mar  1 10:00:00 rtr7 12: %SEC-6-IPACCESSLOGP: list A denied tcp 192.0.2.1(80) -> 192.0.2.2(1500), 1 packet"
+    with_dvc = "Mar  1 10:00:00 rtr7 12: " + no_dvc
     asa = "%ASA-4-106023: Deny tcp src outside:192.0.2.1/80 dst inside:192.0.2.2/1500 by access-group \"IN\""
     assert extractor.extract("cisco:xr", no_dvc, host="edge-rtr").fields["dvc"] == "edge-rtr"
     assert extractor.extract("cisco:xr", with_dvc, host="edge-rtr").fields["dvc"] == "rtr7"
