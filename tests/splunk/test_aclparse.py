@@ -25,9 +25,12 @@ PY39 = sorted(glob.glob("/root/.pyenv/versions/3.9.*/bin/python"))
 PYTHONS = [None] + PY39[-1:]          # None: the interpreter running the tests
 
 
-def expected_fields(raw):
-    """Every FIELDS column as aclparse must write it for ``raw``: the core's value or empty."""
+def expected_fields(raw, host=""):
+    """Every FIELDS column as aclparse must write it for ``raw`` (of an event from ``host``): the core's
+    value or empty; dvc is the host where the message names no device."""
     event = parse_event(raw) or {}
+    if event and host:
+        event.setdefault("dvc", host)
     return {name: event.get(name, "") for name in FIELDS}
 
 
@@ -71,7 +74,7 @@ def test_every_peer_line_comes_back_with_the_cores_fields(corpus, python):
     assert [r["_raw"] for r in out] == [c["line"] for c in cases]          # all, in order
     parsed = 0
     for case, record, row in zip(cases, records, out):
-        want = expected_fields(case["line"])
+        want = expected_fields(case["line"], record["host"])
         assert ours(row) == want, case["line"]
         if parse_event(case["line"]) is None:
             # not an ACL event: every column it came with, unchanged; ours empty
@@ -305,6 +308,21 @@ def test_an_existing_src_ip_is_replaced_for_acl_events_only():
     assert result.chunks[0].header.count("src_ip") == 1
     want = parse_event(IOS_DENY)
     assert acl["dvc"] == want.get("dvc", "props-dvc")   # kept where the message carries none
+
+
+NO_ORIGIN_ID = "%SEC-6-IPACCESSLOGP: list 101 denied tcp 192.0.2.1(80) -> 198.51.100.2(1500), 1 packet"
+
+
+def test_dvc_is_the_events_host_where_the_message_names_no_device():
+    """An IOS line without ``logging origin-id`` names no device: the event's host is the device."""
+    records = [{"host": "edge-1", "_raw": NO_ORIGIN_ID}, {"host": "edge-1", "_raw": IOS_DENY},
+               {"host": "edge-1", "_raw": NOT_ACL}, {"host": 'rtr,"q"', "_raw": NO_ORIGIN_ID},
+               {"host": "", "_raw": NO_ORIGIN_ID}]
+    ragged = f'_raw,host\n"{NO_ORIGIN_ID}",edge-2\n{NOT_ACL.replace(",", "")},b,extra\n'
+    result = scp.run_command("aclparse", [], [records, ragged])
+    assert_ok(result)
+    assert [r["dvc"] for r in result.records] == ["edge-1", "r1", "", 'rtr,"q"', "", "edge-2", ""]
+    assert [r["host"] for r in result.records][:4] == ["edge-1"] * 3 + ['rtr,"q"']   # host itself untouched
 
 
 def test_the_recorded_splunkd_session_comes_back_unchanged(corpus):

@@ -1,8 +1,9 @@
 """aclparse's record path: every record of a chunk back, in order, with the ACL fields of its ``field``.
 
 An ACL event gains the ``acltrace.logs.fields.FIELDS`` columns its message carries (replacing
-same-named columns, e.g. a ``src_ip`` props already extracted); any other event passes through
-untouched. The domain work is one call to ``acltrace.logs.parser.parse_event`` per record.
+same-named columns, e.g. a ``src_ip`` props already extracted), and ``dvc`` is the record's ``host``
+where the message names no device (an IOS line without ``logging origin-id``); any other event passes
+through untouched. The domain work is one call to ``acltrace.logs.parser.parse_event`` per record.
 
 A dict per record and every value re-encoded would cost more than parsing the event, so the records
 stay text: the ``field`` column is found once per chunk, one ``csvscan`` regex pass over the body
@@ -82,8 +83,8 @@ class AclParse(Command):
 
     def layout(self, header):
         """How the records of ``header`` change, or None (with one warning per search) when
-        they lack our ``field``: (its column, the new columns, (field, column, __mv_ twin's
-        column or None) of the columns we replace)."""
+        they lack our ``field``: (its column, the ``host`` column or None, the new columns, (field,
+        column, __mv_ twin's column or None) of the columns we replace)."""
         try:
             at = header.index(self.field)
         except ValueError:
@@ -96,7 +97,7 @@ class AclParse(Command):
         added = [name for name in FIELDS if name not in columns]
         replaced = [(name, columns[name], columns.get("__mv_" + name))
                     for name in FIELDS if name in columns]
-        return at, added, replaced
+        return at, columns.get("host"), added, replaced
 
     def scan_records(self, body):
         """The reply for a body whose header is one line (``csvscan.body_header``: splunkd's quoted names
@@ -110,10 +111,13 @@ class AclParse(Command):
         layout = self.layout(header)
         if layout is None:
             return body
-        at, added, replaced = layout
-        records = scan(body, header_end, len(header), (at,))
+        at, host_at, added, replaced = layout
+        read = (at,) if host_at is None or host_at == at else tuple(sorted((at, host_at)))
+        records = scan(body, header_end, len(header), read)
         if records is None:
             return None                     # a record the regex does not read: csv.reader will
+        cell = 1 + 2 * read.index(at)       # the groups of the field's cell: quoted inside, plain
+        host_cell = 1 + 2 * read.index(host_at) if host_at in read else None
 
         out = []
         put = out.append
@@ -125,7 +129,8 @@ class AclParse(Command):
         parse = parse_event
         failed = 0
 
-        for text, quoted, plain in records:   # the record (no line end), its field's cell
+        for record in records:               # the record (no line end), then its cells we read
+            text, quoted, plain = record[0], record[cell], record[cell + 1]
             try:
                 event = parse(quoted.replace('""', '"') if quoted else plain)
                 if not (event is None or isinstance(event, dict)):
@@ -133,6 +138,10 @@ class AclParse(Command):
             except Exception:  # a parser bug must not fail the search: count it, pass the row on
                 failed += 1
                 event = None
+            if event is not None and host_cell and "dvc" not in event:
+                host = record[host_cell].replace('""', '"') or record[host_cell + 1]
+                if host:
+                    event["dvc"] = host
 
             if event is None:
                 put(text)
@@ -165,7 +174,7 @@ class AclParse(Command):
         layout = self.layout(header)
         if layout is None:
             return body
-        at, added, replaced = layout
+        at, host_at, added, replaced = layout
         width = len(header)
         no_cells = "," * len(added) + "\n"
         out = []
@@ -176,6 +185,8 @@ class AclParse(Command):
             if not intact:                           # ragged row: pad or cut to the header
                 row = (row + [""] * width)[:width]
             event = self.parse(row[at])
+            if event is not None and host_at is not None and "dvc" not in event and row[host_at]:
+                event["dvc"] = row[host_at]
             if event is None and intact:
                 put(text.rstrip("\r\n"))
                 put(no_cells)
