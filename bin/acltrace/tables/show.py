@@ -208,13 +208,26 @@ def _indexes() -> tuple:
     return tuple((clitable.CliTable("index", folder), folder) for folder in (_OUR_TEMPLATES, ntc))
 
 
+# The words a template's file name has for each kind of table. An index's command patterns match from
+# the start of the command: ntc-templates' ``di[[r]]`` (huawei_vrp_dir) would read ``display arp``,
+# ``sh[[ow]] ip`` (hp_procurve_show_ip) ``show ip arp`` and IOS's ``sh[[ow]] ll[[dp]] nei[[ghbors]]``
+# ``show lldp neighbors-info detail``. A match that stops inside a word, or a template of another table,
+# is no template for the command.
+_TEMPLATE_WORDS = {MAC: ("mac", "fdb", "ethernet-switching"), ARP: ("arp",), NEIGHBOR: ("cdp", "lldp")}
+
+
 @lru_cache(maxsize=4096)  # a typed command's arguments are in ``lookup``: bounded
 def template_for(platform: str, lookup: str) -> Optional[str]:
     """Path of the template for ``lookup`` (a full command) on ``platform``, or None."""
+    command = capture.recognise(lookup)
+    words = _TEMPLATE_WORDS[command.kind] if command else ("",)
     for table, folder in _indexes():
-        row = table.index.GetRowMatch({"Platform": platform, "Command": lookup})
-        if row:
-            return os.path.join(folder, table.index.index[row]["Template"].split(":")[0])
+        for row in table.index.compiled:
+            m = row["Command"].match(lookup)
+            if m and lookup[m.end():m.end() + 1] in ("", " ") and row["Platform"].match(platform):
+                name = table.index.index[row.row]["Template"].split(":")[0]
+                if any(word in name for word in words):
+                    return os.path.join(folder, name)
     return None
 
 
