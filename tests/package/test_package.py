@@ -60,7 +60,7 @@ def test_app_id_is_the_same_everywhere(app_conf, manifest):
 
 
 def test_app_conf_settings(app_conf):
-    assert app_conf["package"]["check_for_updates"] == "true"        # as a Splunkbase app: Splunk says when a release is out
+    assert app_conf["package"]["check_for_updates"] == "true"        # a Splunkbase app: Splunk tells of releases
     assert app_conf["ui"]["is_visible"] == "true"
     assert app_conf["ui"]["label"] == APP_ID
     assert app_conf["launcher"]["description"].strip()
