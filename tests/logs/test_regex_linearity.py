@@ -22,7 +22,9 @@ CALLS = calls(MODULES, CALLED_THROUGH)
 
 def test_the_parse_paths_regexes_are_found():
     names = {label for label, _, _ in CALLS}
-    assert {"parser._ANY_MNEMONIC", "parser._IOS_MNEMONIC", "ios._TRAFFIC", "header._USUAL"} <= names
+    assert {"parser._ANY_MNEMONIC", "parser._IOS_MNEMONIC", "ios._TRAFFIC", "header._USUAL", "header._STAMP",
+            "ios._TRUNCATED", "asa.PATTERNS[710003]"} <= names
+    assert {method for label, _, method in CALLS if label == "header._STAMP"} == {"split", "findall"}
     assert len(CALLS) > 40
 
 

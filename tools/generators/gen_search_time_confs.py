@@ -461,15 +461,21 @@ P_HEAD = """# acltrace search-time knowledge for Cisco ACL log messages (props.c
 # Gives the fields of docs/DESIGN.md section 2 -- the same names and values as the
 # Python parser (bin/acltrace/parser.py, the aclparse command) -- to events
 # indexed under the sourcetypes Cisco's add-ons and SC4S use:
-#   cisco:ios   IOS, IOS-XE, NX-OS (and IOS-XR) -- Cisco Networks add-on (TA-cisco_ios), SC4S
-#   cisco:xr    IOS-XR, as SC4S sends it
-#   cisco:asa   ASA -- Splunk Add-on for Cisco ASA, SC4S
-#   cisco:ftd   FTD syslog -- Splunk Add-on for Cisco ASA, SC4S
-#   cisco:pix, cisco:fwsm   PIX and FWSM -- SC4S (the ASA add-on no longer lists them)
+#   cisco:xr    IOS-XR (and the IOS family), as SC4S sends it -- no add-on: all fields
+#   cisco:pix, cisco:fwsm   PIX and FWSM -- SC4S; the ASA add-on no longer lists
+#               them -- no add-on: all fields
+#   cisco:ios   IOS, IOS-XE, NX-OS -- owned by the Cisco Networks add-on
+#               (TA-cisco_ios): only packets, missed_packets, message_id, seq
+#   cisco:asa, cisco:ftd   ASA, FTD -- owned by the Splunk Add-on for Cisco ASA:
+#               only packets, interval, mnemonic, device_time, seq and the
+#               named ports' names (src_port_name, dest_port_name)
+# On a sourcetype an add-on owns, the add-on gives the ACL fields its own way;
+# a second definition of a field there would fight it (see Coexistence). The
+# aclparse command gives every field on any sourcetype.
 # A props.conf stanza names one source type exactly (wildcards are documented
-# for host:: and source:: stanzas only), so each family's stanzas repeat the
-# same few lines; the regexes live once, in transforms.conf. The test checks
-# that the stanzas of a family stay identical.
+# for host:: and source:: stanzas only), so stanzas repeat the same few lines;
+# the regexes live once, in transforms.conf. The test checks that cisco:asa and
+# cisco:ftd, and cisco:pix and cisco:fwsm, stay identical.
 #
 # Search time only. Line breaking, timestamps and KV_MODE belong to Cisco's
 # add-ons and are not set here.
@@ -487,6 +493,8 @@ P_HEAD = """# acltrace search-time knowledge for Cisco ACL log messages (props.c
 #   direction        lowercase (ASA 106001 writes "Inbound")
 #   protocol, protocol_version, vendor_product: from the mnemonic and addresses
 #   src, dest, vendor, product: CIM conveniences (Network_Traffic)
+#   dvc              the event's host where the message names no device
+#   src/dest_port    looked up from the name an ASA/PIX logged ("www" -> 80)
 # Known difference: the parser reads at most 512 characters before the
 # mnemonic and 2048 after it; these regexes read the whole line.
 #
@@ -495,15 +503,18 @@ P_HEAD = """# acltrace search-time knowledge for Cisco ACL log messages (props.c
 # without editing this file, and one CSV serves every sourcetype. OUTPUTNEW:
 # an action another add-on already set is kept.
 #
-# Coexistence: the Cisco add-ons define some of the same field names for the
-# same sourcetypes (e.g. mnemonic, severity, vendor_action, src_mac, dvc).
-# REPORT classes are named acltrace_* (no key clash); an extraction never
-# overwrites a field another add-on extracted first. Where their EVAL-<field>
-# has the same key as ours, Splunk keeps one by app precedence. Our EVALs
-# leave other events' values as they were (protocol, vendor_product ... test
-# for an ACL mnemonic or message id first), except that they lowercase
-# transport/direction, write MACs in colon form and move a host name found in
-# src_ip/dest_ip to src_host/dest_host, as CIM asks.
+# Coexistence: Splunk merges one sourcetype's stanzas across apps key by key,
+# so a key two apps set (EVAL-dest, FIELDALIAS-dvc) keeps one definition, and
+# a field two extractions give holds whichever ran first. On the sourcetypes an
+# add-on owns we therefore set none of its keys and give none of its fields
+# (tests/package/test_vendor_addon_keys.py checks both against the add-ons'
+# key and field names), under classes named acltrace_*; the LOOKUP of the MAC
+# trace adds its fields with OUTPUTNEW only. Elsewhere our EVALs leave other
+# events' values as they were (protocol, vendor_product ... test for an ACL
+# mnemonic or message id first), except that they lowercase transport/
+# direction, write MACs in colon form and move a host name found in
+# src_ip/dest_ip to src_host/dest_host, as CIM asks; dvc is the event's host
+# where the message names no device.
 # The acltrace commands (aclparse) do not depend on any of this.
 """
 
