@@ -310,6 +310,15 @@ def test_an_existing_src_ip_is_replaced_for_acl_events_only():
     assert acl["dvc"] == want.get("dvc", "props-dvc")   # kept where the message carries none
 
 
+def test_our_own_parser_cases_come_back_with_their_fields(repo):
+    """tests/data/parser_cases.jsonl through the command: named ports, RFC 3339 headers, FMANFP, bad MACs."""
+    cases = [json.loads(line) for line in (repo / "tests" / "data" / "parser_cases.jsonl").open(encoding="utf-8")]
+    result = scp.run_command("aclparse", [], [[{"_raw": c["line"]} for c in cases]])
+    assert_ok(result)
+    for case, row in zip(cases, result.records):
+        assert {k: v for k, v in ours(row).items() if v} == case["fields"], case["why"]
+
+
 NO_ORIGIN_ID = "%SEC-6-IPACCESSLOGP: list 101 denied tcp 192.0.2.1(80) -> 198.51.100.2(1500), 1 packet"
 
 
