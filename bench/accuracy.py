@@ -1,100 +1,152 @@
 #!/usr/bin/env python
-"""Precision and recall of the backscatter classifier per label, on bench/traffic.py's labelled lines.
+"""F1 of every label on bench/scenario.py's labelled night, in three orders, through each path.
 
-    python bench/accuracy.py [--seed 7] [--hours 6] [--scale 1.0] [--window 300] [--errors 5]
+    python bench/accuracy.py [--seed 7] [--hours 8] [--scale 1.0] [--paths core,cli,splunk] [--errors 3]
 
-Each line goes through parse_event, its time through devtime.event_time (the device's own clock,
-as the offline CLI reads it), then through one Classifier, once oldest-first and once newest-first
-(Splunk's order, with order="auto" detecting it). Both runs must give every line the same label;
-the table is printed for each order. Target: precision and recall >= 0.97 for every label.
+Paths:
+- ``core``: parse_event, the year placed by ``Placer`` (anchored at the night's end, as a log file's
+  mtime is), then the two-pass ``Classifier`` in-process;
+- ``cli``: ``acltrace label FILE`` on the night written in that order (the file's mtime set to the
+  night's end, as syslog leaves it; no --year);
+- ``splunk``: ``aclparse | backscatter`` through SCP v2 (tests/support/scp.py), each record with
+  ``_time`` = the relay header's time, as Splunk reads it, in chunks of 50,000.
+
+Orders: file (oldest first), newest-first (Splunk's), shuffled. Target: every label's F1 >= 0.97 in
+every order through every path, and the CLI and Splunk paths agreeing on >= 99.9% of events.
+Exit status 0 when met.
 """
 import argparse
+import json
+import os
+import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bin"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bin"))
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 
-import traffic  # noqa: E402
+import scenario  # noqa: E402
 
-from acltrace.logs.device_time import event_time  # noqa: E402
 from acltrace.logs.parser import parse_event  # noqa: E402
+from acltrace.logs.placement import Placer  # noqa: E402
 from acltrace.triage.classifier import LABELS, Classifier  # noqa: E402
 
 TARGET = 0.97
+AGREEMENT = 0.999
+ORDERS = ("file", "newest", "shuffled")
+CHUNK = 50_000
 
 
-def classify(rows: list, window: float) -> dict:
-    """index -> predicted label, feeding rows in the order given (each is (index, raw, truth))."""
-    clf = Classifier(window=window)
-    predicted = {}
-    last = None
-    for i, raw, _truth in rows:
+def core(rows: list, end: float) -> list:
+    """Labels (dicts) in the order of ``rows`` ((index, raw, ...)), in-process."""
+    placer, classifier = Placer(anchor=end), Classifier()
+    events = []
+    for _i, raw in rows:
         ev = parse_event(raw)
-        t = event_time(ev, 2026) if ev else None
-        if t is None:
-            t = last if last is not None else 0.0
-        last = t
-        if ev is not None:
-            ev["_i"] = i
-        for out_ev, labels in clf.feed(ev if ev is not None else {"_i": i}, t):
-            predicted[out_ev["_i"]] = labels["bs_label"]
-    for out_ev, labels in clf.finish():
-        predicted[out_ev["_i"]] = labels["bs_label"]
-    return predicted
+        time = placer.place(ev) if ev else None
+        classifier.add(ev, time)
+        events.append((ev, time))
+    return [classifier.label(ev, time) for ev, time in events]
 
 
-def table(truth: list, predicted: dict) -> tuple:
+def cli(rows: list, end: float) -> list:
+    """Labels through ``acltrace label``, one per row (none for a line that is not an ACL event)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "night.log"
+        path.write_text("".join(raw + "\n" for _i, raw in rows), encoding="utf-8")
+        os.utime(path, (end, end))
+        env = dict(os.environ, PYTHONPATH=str(REPO / "bin"))
+        out = subprocess.run([sys.executable, "-m", "acltrace", "label", str(path)], env=env,
+                             capture_output=True, text=True, check=True).stdout
+    labels = [{"bs_label": "none", "bs_reason": "not an ACL event"} for _ in rows]
+    for line in out.splitlines():
+        record = json.loads(line)
+        labels[record["line_number"] - 1] = record
+    return labels
+
+
+def splunk(rows: list, times: dict) -> list:
+    """Labels through ``aclparse | backscatter`` over SCP v2, ``_time`` the relay's."""
+    import scp
+    records = [{"_raw": raw, "_time": f"{times[i]:.3f}", "host": "syslog1", "sourcetype": "cisco:ios"}
+               for i, raw in rows]
+    chunks = [records[n:n + CHUNK] for n in range(0, len(records), CHUNK)]
+    parsed = []
+    for chunk in chunks:
+        result = scp.run_command("aclparse", [], [chunk])
+        parsed += result.records
+    chunks = [parsed[n:n + CHUNK] for n in range(0, len(parsed), CHUNK)]
+    result = scp.run_command("backscatter", [], chunks)
+    return result.records
+
+
+def f1_table(truth: list, predicted: list) -> tuple:
     tp, fp, fn = Counter(), Counter(), Counter()
-    for i, label in enumerate(truth):
-        guess = predicted[i]
-        if guess == label:
-            tp[label] += 1
+    for want, got in zip(truth, predicted):
+        if want == got:
+            tp[want] += 1
         else:
-            fp[guess] += 1
-            fn[label] += 1
-    lines = [f"{'label':22} {'true':>7} {'predicted':>9} {'precision':>9} {'recall':>7}"]
-    ok = True
+            fp[got] += 1
+            fn[want] += 1
+    scores = {}
     for label in LABELS:
-        n_true, n_pred = tp[label] + fn[label], tp[label] + fp[label]
-        precision = tp[label] / n_pred if n_pred else 1.0
-        recall = tp[label] / n_true if n_true else 1.0
-        ok &= precision >= TARGET and recall >= TARGET
-        lines.append(f"{label:22} {n_true:7d} {n_pred:9d} {precision:9.4f} {recall:7.4f}")
-    return "\n".join(lines), ok
+        total = 2 * tp[label] + fp[label] + fn[label]
+        scores[label] = 2 * tp[label] / total if total else 1.0
+    return scores
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--hours", type=float, default=6.0)
+    ap.add_argument("--hours", type=float, default=8.0)
     ap.add_argument("--scale", type=float, default=1.0)
-    ap.add_argument("--window", type=float, default=300.0)
-    ap.add_argument("--errors", type=int, default=5, help="misclassified lines to show")
+    ap.add_argument("--paths", default="core,cli,splunk")
+    ap.add_argument("--errors", type=int, default=3, help="misclassified lines to show per (class, label)")
     args = ap.parse_args(argv)
-    data = traffic.generate(args.seed, args.hours, args.scale)
-    truth = [label for _t, _raw, label in data]
-    rows = [(i, raw, label) for i, (_t, raw, label) in enumerate(data)]
-    print(f"{len(rows)} lines, seed {args.seed}, {args.hours} h, window {args.window:.0f} s")
+    night = scenario.generate(args.seed, args.hours, args.scale)
+    truth = [label for _t, _raw, label, _cls in night]
+    times = {i: t for i, (t, _raw, _label, _cls) in enumerate(night)}
+    end = max(times.values()) + 5
+    indexed = [(i, raw, label, cls) for i, (_t, raw, label, cls) in enumerate(night)]
+    print(f"{len(night)} lines, seed {args.seed}, {args.hours:g} h, scale {args.scale:g}")
+    print(f"{'path':7} {'order':9} " + " ".join(f"{label:>20}" for label in LABELS))
     ok = True
-    results = {}
-    for name, ordered in (("oldest-first", rows), ("newest-first", rows[::-1])):
-        predicted = classify(ordered, args.window)
-        results[name] = predicted
-        text, good = table(truth, predicted)
-        ok &= good
-        print(f"\n{name}\n{text}")
-    same = sum(results["oldest-first"][i] == results["newest-first"][i] for i in range(len(rows)))
-    print(f"\nsame label both orders: {same}/{len(rows)}")
-    errors = Counter()
-    for i, label in enumerate(truth):
-        guess = results["newest-first"][i]
-        if guess != label and errors[(label, guess)] < args.errors:
-            errors[(label, guess)] += 1
-            print(f"  {label} -> {guess}: {rows[i][1]}")
-    print(f"\ntarget {TARGET} for every label: {'met' if ok and same == len(rows) else 'NOT met'}")
-    return 0 if ok and same == len(rows) else 1
+    by_path: dict = {}
+    for path in args.paths.split(","):
+        for order in ORDERS:
+            rows = scenario.ordered(indexed, order, args.seed)
+            pairs = [(i, raw) for i, raw, _label, _cls in rows]
+            if path == "core":
+                got = core(pairs, end)
+            elif path == "cli":
+                got = cli(pairs, end)
+            else:
+                got = splunk(pairs, times)
+            predicted = [""] * len(night)
+            reasons = [""] * len(night)
+            for (i, _raw), labels in zip(pairs, got):
+                predicted[i], reasons[i] = labels["bs_label"], labels.get("bs_reason", "")
+            by_path[(path, order)] = predicted
+            scores = f1_table(truth, predicted)
+            ok &= all(score >= TARGET for score in scores.values())
+            print(f"{path:7} {order:9} " + " ".join(f"{scores[label]:20.4f}" for label in LABELS))
+            shown: Counter = Counter()
+            for i, label, cls in ((i, label, cls) for i, _raw, label, cls in indexed):
+                if predicted[i] != label and shown[(cls, predicted[i])] < args.errors:
+                    shown[(cls, predicted[i])] += 1
+                    print(f"    {cls} -> {predicted[i]}: {night[i][1][-110:]}\n        {reasons[i][:160]}")
+    if ("cli", "file") in by_path and ("splunk", "file") in by_path:
+        for order in ORDERS:
+            a, b = by_path[("cli", order)], by_path[("splunk", order)]
+            share = sum(x == y for x, y in zip(a, b)) / len(a)
+            ok &= share >= AGREEMENT
+            print(f"cli and splunk agree, {order}: {share:.4%}")
+    print(f"target F1 >= {TARGET} for every label, agreement >= {AGREEMENT:.1%}: {'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
 
 - ``parse`` writes one JSON object per ACL event (its fields plus ``source`` and
   ``line_number``) or CSV. Constant memory: nothing is kept between lines.
-- ``label`` adds ``time`` (epoch seconds of the device's timestamp) and the classifier's
-  ``bs_label``, ``bs_reason``, ``bs_confidence`` to each event, in the order read.
+- ``label`` adds ``time`` (epoch seconds of the device's timestamp, null when it cannot be placed)
+  and the classifier's ``bs_label``, ``bs_reason``, ``bs_confidence`` to each event, in the order read.
 - ``triage`` groups the labelled events into incidents (``report`` renders them); with
   ``--devices`` (terminal captures or JSON rows, see ``devices``) each incident that names a
   source MAC carries its ``trace`` to a switch port.
@@ -14,13 +14,14 @@ Reads syslog files (or stdin), ``.gz`` transparently, one line at a time.
   from options or the environment and never printed.
 
 Time. ``label`` and ``triage`` place events by the device's own timestamp
-(``acltrace.logs.device_time.event_time``); a stamp without a year takes ``--year`` (default: the current
-year, UTC). An event whose time cannot be read is skipped, counted and reported on stderr.
-One input is read in its own order, oldest- or newest-first (the core tells which); several
-files are merged by time, each read as syslog writes it (oldest first). Memory is bounded by
-the classifier's window (``label``) plus, for ``triage``, the open incidents and one row per
-incident kept for the report: it grows with the incidents, not with the events. A time no
-calendar holds (year 0000, or past 9999 once the zone is applied) is a time that cannot be read.
+(``acltrace.logs.placement``): a stamp without a year takes it from the stamps before it and an
+anchor, ``--year`` (the year of the first one) or else the file's modification time; a time that
+cannot be placed (an uptime, a clock far from the others) is labelled on its own and counted on
+stderr. Both commands read the input twice (``_labelled``): once to count every event, spilling
+it to a temporary file, then from that file to label each, so the labels are the same whatever
+order the lines come in (stdin too: it is read once). Files are read one after another, in the
+order given. Memory is the classifier's aggregates (keys x buckets) plus, for ``triage``, the
+incidents' buckets: it grows with the sources and the time covered, not with the events.
 
 Hostile input. One bad line or file never fails a run: a line longer than ``LINE_CAP``
 characters is cut to its first ``LINE_CAP`` (as Splunk's TRUNCATE keeps an event's first bytes),
@@ -40,22 +41,22 @@ reported; 2 for a usage error (bad arguments, ``trace`` of something that is not
 """
 import argparse
 import csv
-import datetime
 import gzip
-import heapq
 import io
 import json
 import os
 import stat
 import sys
+import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
+from time import time as time_now
 from typing import IO, Optional
 
 from acltrace.addresses import mac_colon
-from acltrace.logs.device_time import event_time
 from acltrace.logs.fields import FIELDS, NUMERIC
 from acltrace.logs.parser import parse_event
+from acltrace.logs.placement import Placer
 from acltrace.report import text as report
 from acltrace.tables import files as devices
 from acltrace.trace.topology import Topology
@@ -216,12 +217,13 @@ def _devices_options(command: argparse.ArgumentParser) -> None:
 
 def _stream_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("files", nargs="*", metavar="FILE", help="syslog files, .gz allowed (default: stdin)")
-    command.add_argument("--year", type=_year, default=datetime.datetime.now(datetime.timezone.utc).year,
-                         metavar="Y", help="year of device times logged without one, 1 to 9999 (default: the "
-                                           "current year)")
+    command.add_argument("--year", type=_year, default=None, metavar="Y",
+                         help="year of the first device time logged without one, 1 to 9999 (later ones follow "
+                              "it: December to January is a new year); default: each file's modification "
+                              "time, which its last line precedes (stdin: its mtime, or now)")
     command.add_argument("--window", type=_span_seconds, default=300.0, metavar="S",
-                         help=f"sliding window of the classifier, in seconds, {MIN_SECONDS:g} to {MAX_SECONDS:g} "
-                              "(default: 300)")
+                         help=f"the classifier's finest window, in seconds, {MIN_SECONDS:g} to {MAX_SECONDS:g}; "
+                              "it also reads 1 h and 6 h (default: 300)")
 
 
 _LINES_NOTE = (f"A line longer than {LINE_CAP} characters is cut to its first {LINE_CAP} (the rest is read and "
@@ -294,41 +296,42 @@ def _parse(args: argparse.Namespace) -> int:
 
 def _label(args: argparse.Namespace) -> int:
     out = _stdout()
-    inputs, untimed = _Inputs(), _Untimed()
+    inputs, unplaced = _Inputs(), _Unplaced()
     dumps = json.dumps
-    for record, labels in _labelled(_timed_stream(inputs, args.files, args.year, untimed), args.window,
-                                    keep_order=True):
-        out.write(dumps(_label_record(record, labels)))
+    for source, number, ev, time, labels in _labelled(inputs, args, unplaced):
+        out.write(dumps(_label_record(source, number, ev, time, labels)))
         out.write("\n")
     out.flush()
-    untimed.report()
+    unplaced.report()
     return inputs.report()
 
 
 def _triage(args: argparse.Namespace) -> int:
-    inputs, untimed = _Inputs(), _Untimed()
+    inputs, unplaced = _Inputs(), _Unplaced()
     incidents = Incidents(timeout=args.timeout)
-    rows: list = []
     counts: dict = {}
-    for record, labels in _labelled(_timed_stream(inputs, args.files, args.year, untimed), args.window,
-                                    keep_order=False):
+    for _source, _number, ev, time, labels in _labelled(inputs, args, unplaced):
         counts[labels["bs_label"]] = counts.get(labels["bs_label"], 0) + 1
-        rows += incidents.feed(record, labels, record["time"])
-    rows += incidents.finish()
+        if time is not None:
+            incidents.add(ev, labels, time)
+    rows = incidents.finish()
     if args.devices:
         topo = _topology(args, inputs)
         for row in rows:
             if row.get("src_mac"):
-                add_trace(row, topo.trace(row["src_mac"], row.get("dvc"), row.get("src_interface")).as_dict())
-    summary = {"sources": args.files or ["-"], "acl_events": sum(counts.values()) + untimed.count,
-               "events_without_time": untimed.count, "labels": counts, "year": args.year,
-               "window": args.window, "timeout": args.timeout}
+                add_trace(row, topo.trace(row["src_mac"], row.get("dvc"), row.get("src_interface"),
+                                          src_ip=row.get("src_ip")).as_dict())
+    summary = {"sources": args.files or ["-"], "acl_events": sum(counts.values()),
+               "events_without_time": unplaced.count, "labels": counts, "window": args.window,
+               "timeout": args.timeout}
+    if args.year is not None:
+        summary["year"] = args.year
     if inputs.failed:
         summary["unreadable_sources"] = list(inputs.failed)
     out = _stdout(text=args.format == "text")
     report.write(out, args.format, rows, incidents.patterns(), summary)
     out.flush()
-    untimed.report()
+    unplaced.report()
     return inputs.report()
 
 
@@ -422,8 +425,8 @@ def _say(message: str) -> None:
     print(printable(message), file=sys.stderr)
 
 
-class _Untimed:
-    """ACL events whose device time cannot be read: counted, the first few named on stderr."""
+class _Unplaced:
+    """ACL events whose device time cannot be placed: counted, the first few named on stderr."""
     SHOWN = 3
 
     def __init__(self) -> None:
@@ -438,8 +441,9 @@ class _Untimed:
     def report(self) -> None:
         if self.count:
             more = ", ..." if self.count > len(self.first) else ""
-            _say(f"acltrace: {self.count} ACL event(s) skipped, their device time cannot be read: "
-             f"{', '.join(self.first)}{more}")
+            _say(f"acltrace: {self.count} ACL event(s) whose device time cannot be placed (unreadable, an uptime, "
+                 f"or far from the others) were labelled on their own and counted with no others: "
+                 f"{', '.join(self.first)}{more}")
 
 
 class _Inputs:
@@ -499,38 +503,51 @@ class _Inputs:
         return 1 if self.failed else 0
 
 
-def _timed_stream(inputs: _Inputs, files: list[str], year: int, untimed: _Untimed) -> Iterator[dict]:
-    """Records (event fields + source, line_number, time) of every file; several files merged by time."""
-    streams = [_timed(_events(inputs.file_lines(name)), year, untimed) for name in files or ["-"]]
-    if len(streams) == 1:
-        return streams[0]
-    return heapq.merge(*streams, key=lambda record: record["time"])
+def _labelled(inputs: _Inputs, args: argparse.Namespace,
+              unplaced: _Unplaced) -> Iterator[tuple[str, int, dict, Optional[float], dict]]:
+    """(source, line number, event, time, labels) of every ACL event of ``args.files``, in the order read.
+
+    Two passes (``Classifier``): the first reads the input once, places each time (``Placer``, one per
+    file), counts the event and spills it to a temporary file; the second reads the spill back and
+    labels each event. Memory is the classifier's aggregates; the events wait on disk."""
+    classifier = Classifier(window=args.window)
+    add = classifier.add
+    dumps = json.dumps
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
+        write = spill.write
+        for name in args.files or ["-"]:
+            placer = Placer(args.year, None if args.year is not None else _modified(name))
+            place = placer.place
+            for source, number, ev in _events(inputs.file_lines(name)):
+                time = place(ev)
+                if time is None:
+                    unplaced.add(source, number, ev)
+                add(ev, time)
+                write(dumps((source, number, time, ev)))
+                write("\n")
+        spill.seek(0)
+        label = classifier.label
+        loads = json.loads
+        for line in spill:
+            source, number, time, ev = loads(line)
+            yield source, number, ev, time, label(ev, time)
 
 
-def _timed(events: Iterable[tuple[str, int, dict]], year: int, untimed: _Untimed) -> Iterator[dict]:
-    for source, number, ev in events:
-        time = event_time(ev, year)
-        if time is None:
-            untimed.add(source, number, ev)
-            continue
-        yield dict(ev, source=source, line_number=number, time=time)
+def _modified(name: str) -> float:
+    """The modification time of a file, or of stdin when it is one; else now."""
+    try:
+        info = os.fstat(sys.stdin.fileno()) if name == "-" else os.stat(name)
+        if stat.S_ISREG(info.st_mode):
+            return info.st_mtime
+    except (OSError, ValueError, AttributeError):   # no stdin, a closed one
+        pass
+    return time_now()
 
 
-def _labelled(records: Iterable[dict], window: float, keep_order: bool) -> Iterator[tuple[dict, dict]]:
-    """(record, labels) from the classifier; in the order read with ``keep_order``."""
-    classifier = Classifier(window=window, keep_order=keep_order)
-    for record in records:
-        yield from classifier.feed(record, record["time"])
-    yield from classifier.finish()
-    if classifier.released_early:
-        _say(f"acltrace: {classifier.released_early} event(s) were labelled before their window had passed (more "
-             f"than {classifier.max_held} events in one window); their labels may miss what came after them")
-
-
-def _label_record(record: dict, labels: dict) -> dict:
-    out = {"source": record["source"], "line_number": record["line_number"]}
-    out.update(_typed(record))
-    out["time"] = record["time"]
+def _label_record(source: str, number: int, ev: dict, time: Optional[float], labels: dict) -> dict:
+    out = {"source": source, "line_number": number}
+    out.update(_typed(ev))
+    out["time"] = time
     out.update(labels, bs_confidence=float(labels["bs_confidence"]))
     return out
 

@@ -26,10 +26,11 @@ goes to stderr).
 
 A command is a ``Command``: it gets each chunk's body as one str (decoded once, bad bytes as U+FFFD
 as splunklib does) and returns the reply's CSV as one str, which is encoded once and written as it
-is (aclparse and backscatter build it as a join of the records' own text: no copy into a buffer,
-no dict per record). ``RecordCommand`` is the same over records as dicts (``read_records``,
-``write_records``), for the commands whose records are few or whose work dwarfs their reading. The
-loop also owns the garbage collector's schedule (``Command.collect``) and the pipes' size (``pipes``).
+is (aclparse builds it as a join of the records' own text: no copy into a buffer, no dict per
+record), or as a binary file copied from disk (backscatter's whole search, in its last reply).
+``RecordCommand`` is the same over records as dicts (``read_records``, ``write_records``), for the
+commands whose records are few or whose work dwarfs their reading. The loop also owns the garbage
+collector's schedule (``Command.collect``) and the pipes' size (``pipes``).
 """
 import csv
 import gc
@@ -37,12 +38,13 @@ import io
 import json
 import os
 import re
+import shutil
 import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from types import SimpleNamespace
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, BinaryIO, Callable, NamedTuple, Optional, Union
 
 from acltrace.gcpolicy import fewer_collections
 from acltrace_splunk.csvscan import nul_stand_in
@@ -110,13 +112,21 @@ def _read_exactly(stream, size: int) -> bytes:
     return data
 
 
-def write_chunk(stream, metadata: dict, body: str = "") -> None:
-    """Write one chunk (``body``: CSV text) to a binary ``stream`` and flush it."""
+def write_chunk(stream, metadata: dict, body: Union[str, BinaryIO] = "") -> None:
+    """Write one chunk to a binary ``stream`` and flush it. ``body``: CSV text, or a binary file of
+    it (copied from its start, then closed: a reply larger than memory)."""
     meta = json.dumps(metadata, separators=(",", ":")).encode("utf-8")
-    data = body.encode("utf-8", "replace")
-    stream.write(b"chunked 1.0,%d,%d\n%s" % (len(meta), len(data), meta))
-    if data:
-        stream.write(data)                       # the body as it is: no copy of tens of MB
+    if isinstance(body, str):
+        data = body.encode("utf-8", "replace")
+        stream.write(b"chunked 1.0,%d,%d\n%s" % (len(meta), len(data), meta))
+        if data:
+            stream.write(data)                   # the body as it is: no copy of tens of MB
+    else:
+        with body:
+            size = body.seek(0, os.SEEK_END)
+            body.seek(0)
+            stream.write(b"chunked 1.0,%d,%d\n%s" % (len(meta), size, meta))
+            shutil.copyfileobj(body, stream, 2**20)
     stream.flush()
 
 
@@ -335,8 +345,9 @@ class Command:
     def prepare(self) -> None:
         """Called once, before the getinfo reply: raise CommandError to refuse the options."""
 
-    def execute(self, body: str, finished: bool) -> str:
-        """The reply's CSV for one execute chunk's CSV ``body`` (``finished``: the last chunk)."""
+    def execute(self, body: str, finished: bool) -> Union[str, BinaryIO]:
+        """The reply's CSV for one execute chunk's CSV ``body`` (``finished``: the last chunk): text,
+        or a binary file of it, which the loop sends from its start and closes."""
         raise NotImplementedError
 
 

@@ -4,395 +4,328 @@ Each ACL event (a dict from ``parser.parse_event``; an empty value counts as abs
 gets three fields: ``bs_label`` (``LABELS``), ``bs_reason`` (one line naming the facts that matched)
 and ``bs_confidence`` (0-1, written with two decimals).
 
-Rules that one event decides are ``signatures.label_one``'s (Blaster's signature, martian sources).
+Two passes, so that no label depends on the order of the events (file order, Splunk's
+newest-first, shuffled: the same labels):
 
-Rules that take many events are read from a sliding window over the stream (``Classifier``):
+1. ``add(event, time)`` counts the event in the aggregates of its keys (``aggregates``), in its
+   bucket of ``window`` seconds;
+2. ``label(event, time)`` reads those aggregates over windows at several scales around the event's
+   time (``scales``: its bucket and the ones either side, at ``window``, 1 h and 6 h) and gives the
+   first rule that holds at any scale, with the counts and the window in its reason:
 
-- ``backscatter`` (after CAIDA, Moore et al.): ``answer_shape`` events (TCP RST or SYN/ACK, a reply
-  from a service port to an ephemeral port where no flags are logged, ICMP echo reply and errors
-  3, 4, 5, 11, 12; not a ``late_session_packet`` such as ASA 106015 "FIN ACK") denied
-  by the device, from one victim (dvc, src_ip), at least ``BACKSCATTER_MIN_PACKETS`` packets over
-  at least ``BACKSCATTER_MIN_SECONDS`` to at least ``BACKSCATTER_MIN_DESTS`` destinations that have
-  no permitted traffic with the victim in the window (backscatter is unsolicited: an answer to a
-  host in a conversation with the source is a late reply). A permitted answer belongs to a
-  connection the device knows, so it is not backscatter. A denied
-  packet from the victim's service port to a service port (a spoofed source port that happened
-  to be 3389) is the same flood when the victim's answers make one. Destinations are counted as
-  addresses: a flood's spoofed sources are many hosts, a scan from port 80 (``nmap -g 80``) is not.
-- ``scan``: ``probe_shape`` events from one source (answer-shaped TCP/UDP ones too, when their
-  source is not a flood's victim): denied probes to at least ``SCAN_MIN_PORTS``
-  ports of one host (vertical) or to at least ``SCAN_MIN_HOSTS`` hosts on one port or ICMP request
-  type (horizontal; an ICMP echo sweep is the Welchia/Nachi pattern). All events of a scanning
-  source's keys are labelled ``scan``, the permitted ones too (they are not counted: a key's
-  aggregates hold its denied probes only).
+- one event decides (``signatures.label_one``): Blaster's signatures, martian sources; a Blaster
+  event dated outside the original worm's trigger days says so, with less confidence;
+- ``backscatter`` (after CAIDA, Moore et al.): answers from one victim, denied or let through (a
+  stateless ``established`` entry passes SYN/ACKs), at least ``BACKSCATTER_MIN_ANSWERS`` lines over
+  at least ``BACKSCATTER_MIN_SECONDS`` to at least ``BACKSCATTER_MIN_DESTS`` addresses that never
+  sent it a permitted request (within the widest window). Answers are lines, not packets: a summary
+  line of N packets is one flow. Permitted answers also need about one packet per address
+  (``PERMITTED_PACKETS_PER_DEST``): real replies carry many. Or carpet bombing: denied answers from
+  at least ``CARPET_MIN_VICTIMS`` sources into one /16, each at most ``CARPET_MAX_ANSWERS``
+  times. Floods are dense: these two rules read the two narrower windows only;
+- ``spoofed_source``: a private or shared-space source (RFC 1918, 100.64/10) on an interface whose
+  sources are public (at least ``INTERNET_MIN_SOURCES``, private ones under ``INTERNET_MAX_PRIVATE``
+  of its events);
+- ``scan``: denied probes from one source, across devices, to at least ``SCAN_MIN_TARGETS`` (per
+  scale) hosts on one port or ICMP request type (horizontal; an ICMP echo sweep is Welchia's) or ports
+  of one host (vertical); every probe of a scanning source is labelled ``scan``, the permitted ones
+  too, when its probes mostly reach new targets (``SCAN_MIN_SPREAD``: a client retrying a few
+  denied servers for hours is not a scan); or a distributed scan: one service probed by at least
+  ``DISTRIBUTED_MIN_SOURCES`` sources on at least ``DISTRIBUTED_MIN_DESTS`` hosts;
 - anything else is ``none``, with the reason it is not one of the above.
 
-The window. An event at time t is labelled from the aggregates of its keys over [t - window,
-t + window], rounded out to whole buckets of ``window / buckets`` seconds aligned on the epoch, so
-the set of buckets depends on t alone and the labels are the same whichever way the stream runs.
-Delayed emission: ``feed`` holds an event until the stream has moved more than ``window`` (plus one
-bucket) past it, then returns it with its labels; ``finish`` returns the rest. Events that one
-event decides are returned at once (``keep_order=False``, the default) or in arrival order
-(``keep_order=True``).
-
-Order. ``order="desc"`` (Splunk's newest-first), ``"asc"`` (log files), or ``"auto"`` (the default):
-the direction of the first bucket change decides, and the events before it are held. The labels
-are exact when the stream is sorted either way, as Splunk's results are. An event against the
-direction (late) is added to the aggregates still held and labelled when due; one later than the
-held aggregates reach is labelled from what is held.
-
-Memory bound. Held: the events of the last window and up to two buckets (``held()``, what delayed
-emission needs; at most ``MAX_HELD``, past which the oldest is labelled early), and aggregates for
-at most 2 x buckets + 2 buckets, each one entry per key seen in that bucket; an entry holds counters
-and at most ``BUCKET_DISTINCT_CAP`` distinct destinations. So the state is O(events per window +
-keys per window x buckets x cap), independent of how many events the stream has: buckets behind the
-oldest held event's window are dropped as it moves.
+An event without a time (``time`` None: a stamp that could not be placed) is kept out of the
+aggregates (``add`` counts it in ``unplaced``) and labelled by what it shows alone.
+Memory: the aggregates (keys x buckets, see ``aggregates``) and one list of keys per source that
+probes, never the events.
 """
 import math
-from collections import deque
 from typing import Optional
 
-from acltrace.triage.direction import Direction
+from acltrace.triage.aggregates import Aggregates, as_packets, event_keys, prefix
 from acltrace.triage.signatures import (
     ICMP_REQUESTS,
+    OFF_CALENDAR,
     answer_shape,
     as_int,
+    blaster_calendar,
     is_ephemeral,
     is_service_port,
     label_one,
-    late_session_packet,
     make_labels,
     no_shape,
-    probe_shape,
+    private_source,
     traffic,
 )
 
 LABELS = ("blaster_backscatter", "backscatter", "spoofed_source", "scan", "none")
-# Events held at most (the window's worth that delayed emission needs, ~3 KB each in the backscatter
-# command): past it the oldest is labelled from the aggregates so far, before its window has passed,
-# and counted in ``released_early``. Bounds memory when one window holds more events (a flood).
-MAX_HELD = 200_000
 # The event fields the classifier reads (a caller may pass events holding only these).
-READS = ("action", "dest_ip", "dest_port", "dvc", "icmp_type", "packets", "protocol_version", "reason",
-         "src_ip", "src_port", "tcp_flag", "transport", "vendor_action")
+READS = ("action", "dest_host", "dest_ip", "dest_port", "dvc", "host", "icmp_type", "packets",
+         "protocol_version", "reason", "src_interface", "src_ip", "src_port", "tcp_flag", "transport",
+         "vendor_action")
 
-BACKSCATTER_MIN_PACKETS = 25    # CAIDA: >= 25 packets ...
-BACKSCATTER_MIN_SECONDS = 60.0  # ... over >= 60 s per victim
-BACKSCATTER_MIN_DESTS = 10      # answers to many spoofed addresses, not one late client or host
-SCAN_MIN_PORTS = 8              # vertical: denied probes to this many ports of one host
-SCAN_MIN_HOSTS = 8              # horizontal: denied probes to this many hosts on one port
-BUCKET_DISTINCT_CAP = 64        # distinct destinations kept per key and bucket
-DISTINCT_CAP = 512              # distinct destinations counted per key and window ("512+")
+COARSE_SCALES = (3600.0, 21600.0)   # 1 h and 6 h, beside the finest scale (the window)
+BACKSCATTER_MIN_ANSWERS = 25        # CAIDA: >= 25 packets ...
+BACKSCATTER_MIN_SECONDS = 60.0      # ... over >= 60 s per victim
+BACKSCATTER_MIN_DESTS = 10          # answers to many spoofed addresses, not one late client
+PERMITTED_PACKETS_PER_DEST = 3      # let-through answers: a flood's are one or two per address
+CARPET_MIN_VICTIMS = 30             # sources answering into one /16: carpet bombing ...
+CARPET_MAX_ANSWERS = 5              # ... each a few times (a source with more is judged on its own)
+INTERNET_MIN_SOURCES = 20           # an interface with this many public sources faces the Internet ...
+INTERNET_MAX_PRIVATE = 0.05         # ... when private sources are at most this share of its events
+SCAN_MIN_TARGETS = (8, 20, 40)      # hosts on one port, or ports of one host, per scale
+SCAN_MIN_SPREAD = 0.5               # ... each probed about once: new targets per denied probe
+DISTRIBUTED_MIN_SOURCES = 50        # one service probed by this many sources ...
+DISTRIBUTED_MIN_DESTS = 50          # ... on this many hosts: a distributed (Mirai-like) scan
 
 
-# --- the window --------------------------------------------------------------------------------
-
-_NO_VERDICT = (0, 0, 0, False, 0.0, None)   # a key with no events in the window
-_BELOW_SCAN = f"below a scan's {SCAN_MIN_HOSTS} hosts or {SCAN_MIN_PORTS} ports"
-
-
-class _Agg:
-    """One key's counters in one bucket."""
-    __slots__ = ("bucket", "events", "packets", "dests", "tmin", "tmax")
-
-    def __init__(self, bucket: int, time: float):
-        self.bucket = bucket
-        self.events = 0
-        self.packets = 0
-        self.dests: set = set()
-        self.tmin = self.tmax = time
+def _duration(seconds: float) -> str:
+    return f"{seconds / 3600:g} h" if seconds >= 3600 else f"{seconds / 60:g} min"
 
 
 class Classifier:
-    """Label a stream of (event, time) pairs; see the module doc for the window, order and memory.
+    """Label ACL events in two passes (see the module doc): ``add`` every event, then ``label`` each.
 
-    ``feed(event, time, item)`` returns the (item, labels) pairs that became final (``item``: what
-    the caller wants back for the event, the event itself by default); ``finish()`` the rest.
-    ``time`` is epoch seconds (Splunk's ``_time``; offline, ``logs.device_time.event_time``). ``feed``
-    raises only before it takes an event (a value it cannot read); an event taken always comes
-    out, labelled ``none`` with the error as its reason if labelling it failed.
+    ``time`` is epoch seconds (Splunk's ``_time``; offline, the device's time with its year placed),
+    or None for a time that could not be placed. ``label`` never raises: a failure is ``none`` with
+    the error as its reason.
     """
 
-    def __init__(self, window: float = 300.0, order: str = "auto", keep_order: bool = False,
-                 buckets: int = 10, max_held: int = MAX_HELD):
+    def __init__(self, window: float = 300.0):
         if not window > 0:
             raise ValueError(f"window must be > 0 seconds, not {window!r}")
-        self._direction = Direction(order)          # in bucket numbers
-        if buckets < 1:
-            raise ValueError(f"buckets must be >= 1, not {buckets!r}")
         self.window = float(window)
-        self._span = f"+/-{self.window:.0f} s"          # as reasons write the window
-        self.keep_order = keep_order
-        self._width = self.window / buckets
-        self._reach = buckets                       # buckets either side of an event's own
-        self._bucket: Optional[int] = None          # the last event's bucket
-        self._pending: deque = deque()              # (event, time, bucket, keys, labels or None, item)
-        self._aggs: dict = {}                       # key -> its _Agg, or {bucket: _Agg} when in several
-        self._bucket_keys: dict[int, list] = {}     # bucket -> the keys with an _Agg in it (for eviction)
-        self._verdicts: dict[int, dict] = {}        # bucket -> key -> verdict over its window
-        self.max_held = max_held
-        self.released_early = 0                     # events labelled before their window had passed
+        self.scales = (self.window,) + tuple(s for s in COARSE_SCALES if s > self.window)
+        self._spans = {s: f"in the {_duration(3 * s)} around it" for s in self.scales}
+        self._aggregates = Aggregates(self.window)
+        self._probe_keys: dict = {}     # source -> its hosts/ports keys (a scanner's other probes)
+        self._scanners: dict = {}       # (source, first, last bucket) -> its scan, or None (a cache)
+        self.unplaced = 0               # ACL events added without a time
 
-    # public
+    # pass 1
 
-    def feed(self, event: Optional[dict], time: float, item=None) -> list:
-        """Take one event; return the (item, labels) pairs that are final now."""
-        if item is None:
-            item = event
-        out: list = []
-        labels = label_one(event)
-        keys: tuple = ()
-        if labels is None:
-            keys = self._keys(event)
-            if not keys:
-                labels = no_shape(event)                 # nothing to count: final at once
-        bucket = math.floor(time / self._width)
-        if labels is None:
-            if not self._add(keys, event, time, bucket):
-                labels = self._label(event, bucket, keys)  # later than the aggregates held
-            self._pending.append((event, time, bucket, keys, labels, item))
-        elif self.keep_order and self._pending:
-            self._pending.append((event, time, bucket, keys, labels, item))
-        else:
-            out.append((item, labels))
-        pending = self._pending
-        if len(pending) > self.max_held:   # more events in one window than memory allows: the oldest goes
-            out.append(self._final(pending.popleft()))
-            self.released_early += 1
-        # events leave when the stream moves to another bucket, or when the first held one is final
-        if bucket != self._bucket or (pending and pending[0][4] is not None):
-            self._bucket = bucket
-            self._advance(bucket, out)
-        return out
-
-    def finish(self) -> list:
-        """Label and return every event still held."""
-        out = [self._final(entry) for entry in self._pending]
-        self._pending.clear()
-        self._aggs.clear()
-        self._bucket_keys.clear()
-        self._verdicts.clear()
-        return out
-
-    def held(self) -> int:
-        """Events waiting for their window to pass."""
-        return len(self._pending)
-
-    def state_size(self) -> int:
-        """Held events + aggregate entries + distinct values kept: what the memory bound counts."""
-        aggs = [agg for entry in self._aggs.values() for agg in (entry.values() if type(entry) is dict else (entry,))]
-        entries = len(aggs) + sum(len(agg.dests) for agg in aggs)
-        return len(self._pending) + entries + sum(len(v) for v in self._verdicts.values())
-
-    # keys and aggregates
-
-    @staticmethod
-    def _keys(ev: dict) -> tuple:
-        """(key, distinct value) pairs the event counts in: its victim (answers), its scan keys, and the
-        peers a permitted conversation gives each side (a host's answers to its peers are not backscatter)."""
-        dvc, src, dest_ip = ev.get("dvc", ""), ev["src_ip"], ev.get("dest_ip")
-        blocked = ev.get("action") != "allowed"
-        if late_session_packet(ev) or not dest_ip:
-            return ()
-        answer = answer_shape(ev)
-        if answer and not blocked:
-            # a reply the device lets through: src is in a conversation with dest
-            return ((("peers", dvc, src), dest_ip),) if ev.get("transport") in ("tcp", "udp") else ()
-        keys: tuple = ((("victim", dvc, src), dest_ip),) if answer else ()
-        probe = probe_shape(ev)
-        if probe is not None and not (answer and probe[0] == "icmp"):
-            # a scan from a service source port (nmap -g 53) looks like answers: count both ways
-            keys += ((("hosts", dvc, src) + probe, dest_ip if blocked else None),
-                     (("ports", dvc, src, dest_ip), probe if blocked else None))
-            if not blocked and probe[0] != "icmp":
-                keys += ((("peers", dvc, dest_ip), src),)   # the server dest talks with src
-        return keys
-
-    def _add(self, keys: tuple, ev: dict, time: float, bucket: int) -> bool:
-        direction = self._direction
-        sign, front = direction.sign, direction.front
-        late = sign is not None and front is not None and sign * bucket < front
-        if late and sign * bucket < front - 2 * self._reach:
-            return False                                  # its aggregates are gone
-        packets = as_int(ev.get("packets")) or 1
-        all_aggs = self._aggs
-        bucket_keys = None
-        for key, dest in keys:
-            if dest is None:                              # a permitted probe: read, not counted
-                continue
-            entry = all_aggs.get(key)
-            if entry is None:                             # most keys: one bucket, held as its bare _Agg
-                agg = all_aggs[key] = _Agg(bucket, time)
-            elif type(entry) is _Agg:
-                agg = entry
-                if entry.bucket != bucket:
-                    agg = _Agg(bucket, time)
-                    all_aggs[key] = {entry.bucket: entry, bucket: agg}
-            else:
-                agg = entry.get(bucket)
-                if agg is None:
-                    agg = entry[bucket] = _Agg(bucket, time)
-            if not agg.events:                            # new: listed under its bucket for eviction
-                if bucket_keys is None:
-                    bucket_keys = self._bucket_keys.get(bucket)
-                    if bucket_keys is None:
-                        bucket_keys = self._bucket_keys[bucket] = []
-                bucket_keys.append(key)
-            agg.events += 1
-            agg.packets += packets
-            if len(agg.dests) < BUCKET_DISTINCT_CAP:
-                agg.dests.add(dest)
-            if time < agg.tmin:
-                agg.tmin = time
-            elif time > agg.tmax:
-                agg.tmax = time
-            if late:                                      # verdicts already read are stale
-                for b in range(bucket - self._reach, bucket + self._reach + 1):
-                    self._verdicts.get(b, {}).pop(key, None)
-        return True
-
-    def _verdict(self, key: tuple, bucket: int) -> tuple:
-        """(events, packets, distinct, capped, seconds, the distinct values for victim/peers keys or None)
-        of ``key`` over the window of ``bucket``. Most keys live in one bucket (a source seen once):
-        their verdict is that bucket's counters, read without the cache."""
-        entry = self._aggs.get(key)
-        if entry is None:
-            return _NO_VERDICT
-        if type(entry) is _Agg:
-            if abs(entry.bucket - bucket) > self._reach:
-                return _NO_VERDICT
-            return entry.events, entry.packets, len(entry.dests), False, entry.tmax - entry.tmin, entry.dests
-        cache = self._verdicts.get(bucket)
-        if cache is None:
-            cache = self._verdicts[bucket] = {}
-        verdict = cache.get(key)
-        if verdict is None:
-            events = packets = 0
-            dests: set = set()
-            tmin, tmax = math.inf, -math.inf
-            low, high = bucket - self._reach, bucket + self._reach
-            for b, agg in entry.items():   # a key lives in a few buckets
-                if b < low or b > high:
-                    continue
-                events += agg.events
-                packets += agg.packets
-                if len(dests) < DISTINCT_CAP:
-                    dests |= agg.dests
-                tmin, tmax = min(tmin, agg.tmin), max(tmax, agg.tmax)
-            capped = len(dests) >= DISTINCT_CAP
-            verdict = cache[key] = (events, packets, min(len(dests), DISTINCT_CAP), capped,
-                                    max(0.0, tmax - tmin), dests if key[0] in ("victim", "peers") else None)
-        return verdict
-
-    # emission
-
-    def _advance(self, bucket: int, out: list) -> None:
-        direction = self._direction
-        moved = direction.reach(bucket)
-        sign = direction.sign
-        if sign is None:
+    def add(self, event: Optional[dict], time: Optional[float]) -> None:
+        """Count one event (nothing for an event one rule decides alone, or without ACL fields)."""
+        if not event or not event.get("src_ip") or label_one(event) is not None:
             return
-        pending, due = self._pending, direction.front - self._reach   # due: buckets before it
-        final = self._final
-        while pending and (pending[0][4] is not None or sign * pending[0][2] < due):
-            out.append(final(pending.popleft()))
-        if moved:
-            self._evict()
+        if time is None:
+            self.unplaced += 1
+            return
+        keys = event_keys(event)
+        if not keys:
+            return
+        bucket = math.floor(time / self.window)
+        packets = as_packets(event.get("packets"))
+        add = self._aggregates.add
+        for key, value in keys:
+            if value is not None:
+                add(key, value, packets, time, bucket)
+            if key[0] in ("hosts", "ports"):
+                known = self._probe_keys.setdefault(key[1], {})
+                known[key] = None
 
-    def _evict(self) -> None:
-        """Drop the buckets no held or future event's window reaches."""
-        sign, front = self._direction.sign, self._direction.front
-        oldest = front if not self._pending else min(front, sign * self._pending[0][2])
-        keep_from = oldest - self._reach
-        for b in [b for b in self._verdicts if sign * b < keep_from]:
-            del self._verdicts[b]
-        all_aggs = self._aggs
-        for b in [b for b in self._bucket_keys if sign * b < keep_from]:
-            for key in self._bucket_keys.pop(b):
-                entry = all_aggs.pop(key)
-                if type(entry) is dict:                  # b is not its only bucket: it stays
-                    del entry[b]
-                    all_aggs[key] = entry if len(entry) > 1 else next(iter(entry.values()))
+    # pass 2
 
-    def _final(self, entry: tuple) -> tuple:
-        event, _time, bucket, keys, labels, item = entry
-        if labels is None:
-            try:
-                labels = self._label(event, bucket, keys)
-            except Exception as error:  # one event's bad value must not lose the events after it
-                labels = make_labels("none", f"could not be labelled ({type(error).__name__}: {error})", 0.0)
-        return item, labels
+    def label(self, event: Optional[dict], time: Optional[float]) -> dict:
+        """The labels of one event, from the aggregates of every event added."""
+        try:
+            return self._label(event, time)
+        except Exception as error:  # one event's bad value must not stop the others
+            return make_labels("none", f"could not be labelled ({type(error).__name__}: {error})", 0.0)
 
-    def _label(self, ev: dict, bucket: int, keys: tuple) -> dict:
-        """Backscatter when the source's answers make a flood, else scan when its probes make one, else none."""
-        kinds = {key[0]: key for key, _ in keys}
-        if "victim" not in kinds and "hosts" not in kinds:
-            return no_shape(ev)                          # a permitted reply (it only names peers)
-        victim = None
-        if "victim" in kinds:
-            victim = self._backscatter_label(ev, kinds["victim"], bucket)
+    def size(self) -> int:
+        """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
+        return self._aggregates.size() + sum(map(len, self._probe_keys.values())) + len(self._scanners)
+
+    def _label(self, ev: Optional[dict], time: Optional[float]) -> dict:
+        labels = label_one(ev)
+        if labels is not None:
+            if labels["bs_label"] == "blaster_backscatter" and time is not None and not blaster_calendar(time):
+                confidence = round(float(labels["bs_confidence"]) - 0.15, 2)
+                return make_labels("blaster_backscatter", labels["bs_reason"] + OFF_CALENDAR, confidence)
+            return labels
+        keys = {key[0]: key for key, _value in event_keys(ev)}
+        if not keys:
+            return no_shape(ev)
+        if time is None:
+            return make_labels("none", f"{traffic(ev)}: its time could not be placed, so it is not counted "
+                               f"with other events; alone it is neither Blaster nor a martian source", 0.5)
+        windows = [(scale, self._buckets(time, scale)) for scale in self.scales]
+        labels = self._spoofed(ev, keys.get("intf"), windows)
+        if labels is not None:
+            return labels
+        stray = None
+        if "victim" in keys:
+            labels = self._backscatter(ev, windows)
+            if labels["bs_label"] != "none":
+                return labels
+            stray = labels
         elif ev.get("action") != "allowed" and is_service_port(as_int(ev.get("src_port"))):
             # a spoofed source port that happened to be a service port: the same flood, if there is one
-            flood = self._backscatter_label(ev, ("victim", ev.get("dvc", ""), ev["src_ip"]), bucket)
-            if flood["bs_label"] == "backscatter":
-                return flood
-        if victim is not None and (victim["bs_label"] == "backscatter" or "hosts" not in kinds):
-            return victim
-        scan = self._scan_label(ev, kinds["hosts"], kinds["ports"], bucket)
-        return victim if victim is not None and scan["bs_label"] == "none" else scan
+            labels = self._backscatter(ev, windows)
+            if labels["bs_label"] == "backscatter":
+                return labels
+        if "hosts" not in keys:
+            return stray or no_shape(ev)
+        labels = self._scan(ev, keys, windows)
+        return stray if labels["bs_label"] == "none" and stray is not None else labels
 
-    def _backscatter_label(self, ev: dict, key: tuple, bucket: int) -> dict:
-        events, packets, dests, capped, seconds, values = self._verdict(key, bucket)
+    def _buckets(self, time: float, scale: float) -> tuple:
+        """The first and last bucket of the window at ``scale`` around ``time``: its own stretch of
+        ``scale`` seconds (aligned on the epoch) and the one either side."""
+        width = self.window
+        if scale == width:
+            bucket = math.floor(time / width)
+            return bucket - 1, bucket + 1
+        start = (math.floor(time / scale) - 1) * scale
+        return math.floor(start / width), math.ceil((start + 3 * scale) / width) - 1
+
+    # the rules
+
+    def _backscatter(self, ev: dict, windows: list) -> dict:
+        src, dest = ev["src_ip"], ev["dest_ip"]
         answer = answer_shape(ev) or f"{ev.get('transport')} from service port {ev.get('src_port')}"
-        src, dest = ev["src_ip"], ev.get("dest_ip") or "?"
-        peers = self._verdict(("peers", key[1], key[2]), bucket)[5]
-        if peers and dest in peers:
-            return make_labels("none", f"{answer} to {dest}, which has permitted traffic with {src} within "
-                               f"{self._span}: a late reply in a conversation, not backscatter", 0.8)
-        unsolicited = len(values - peers) if peers and values else dests
-        packets = round(packets * unsolicited / dests) if dests else packets
-        span = (f"{packets} answer(s) from {src} to {unsolicited}{'+' if capped else ''} address(es) "
-                f"that have no permitted traffic with it, over {seconds:.0f} s")
-        if packets >= BACKSCATTER_MIN_PACKETS and seconds >= BACKSCATTER_MIN_SECONDS and \
-                unsolicited >= BACKSCATTER_MIN_DESTS:
-            spread = min(1.0, unsolicited / max(1, events))
-            confidence = 0.75 + 0.2 * spread + 0.04 * min(1.0, packets / (4 * BACKSCATTER_MIN_PACKETS))
-            return make_labels("backscatter", f"{answer} to {dest}: one of {span} within "
-                               f"{self._span} (>= {BACKSCATTER_MIN_PACKETS} over >= "
-                               f"{BACKSCATTER_MIN_SECONDS:.0f} s): {src} is answering a spoofed-source flood",
-                               confidence)
-        return make_labels("none", f"{answer}, denied, but only {span} within {self._span}: "
-                           f"a stray answer, not a flood's backscatter", 0.6)
+        window = self._aggregates.window
+        peers = window(("peers", src), *windows[-1][1])
+        peer_values = peers.values if peers is not None else frozenset()
+        if dest in peer_values:
+            return make_labels("none", f"{answer} to {dest}, which sent {src} a permitted request "
+                               f"{self._spans[windows[-1][0]]}: a reply in a conversation, not backscatter", 0.8)
+        permitted = ev.get("action") == "allowed"
+        first = None
+        for scale, (lo, hi) in windows[:2]:      # a flood is dense: not over the widest window
+            agg = window(("victim", src), lo, hi)
+            if agg is None:
+                continue
+            dests, capped = agg.distinct()
+            unsolicited = dests - len(agg.values & peer_values) if peer_values else dests
+            answers = round(agg.events * unsolicited / dests) if dests else agg.events
+            seconds = agg.seconds()
+            few_packets = not permitted or agg.packets <= PERMITTED_PACKETS_PER_DEST * max(1, dests)
+            counts = (f"{answers} answer{'s' if answers != 1 else ''} from {src} to {unsolicited}"
+                      f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked, "
+                      f"over {seconds:.0f} s {self._spans[scale]}")
+            if answers >= BACKSCATTER_MIN_ANSWERS and seconds >= BACKSCATTER_MIN_SECONDS and \
+                    unsolicited >= BACKSCATTER_MIN_DESTS and few_packets:
+                let = "let through by the device, " if permitted else ""
+                confidence = 0.8 + 0.15 * min(1.0, unsolicited / max(1, agg.events)) + \
+                    0.04 * min(1.0, answers / (4 * BACKSCATTER_MIN_ANSWERS))
+                return make_labels("backscatter", f"{answer} to {dest}, {let}one of {counts} (>= "
+                                   f"{BACKSCATTER_MIN_ANSWERS} over >= {BACKSCATTER_MIN_SECONDS:.0f} s to >= "
+                                   f"{BACKSCATTER_MIN_DESTS}): {src} is answering a spoofed-source flood",
+                                   confidence)
+            first = first or counts
+        if not permitted:
+            labels = self._carpet(ev, answer, windows)
+            if labels is not None:
+                return labels
+        if permitted:
+            return no_shape(ev)
+        return make_labels("none", f"{answer} to {dest}, denied, but only {first}: a stray answer, not a "
+                           f"flood's backscatter", 0.6)
 
-    def _scan_label(self, ev: dict, hosts_key: tuple, ports_key: tuple, bucket: int) -> dict:
+    def _carpet(self, ev: dict, answer: str, windows: list) -> Optional[dict]:
+        net = prefix(ev["dest_ip"])
+        window = self._aggregates.window
+        for scale, (lo, hi) in windows[:2]:
+            agg = window(("net", net), lo, hi)
+            if agg is None:
+                continue
+            victims, capped = agg.distinct()
+            own = window(("victim", ev["src_ip"]), lo, hi)
+            if victims >= CARPET_MIN_VICTIMS and (own is None or own.events <= CARPET_MAX_ANSWERS):
+                return make_labels("backscatter", f"{answer} from {ev['src_ip']} to {ev['dest_ip']}: one of "
+                                   f"{agg.events} unsolicited answers from {victims}{'+' if capped else ''} sources "
+                                   f"into {net} {self._spans[scale]} (>= {CARPET_MIN_VICTIMS}): a carpet-bombing "
+                                   f"flood's backscatter, each victim answering a few spoofed addresses", 0.85)
+        return None
+
+    def _spoofed(self, ev: dict, intf_key: Optional[tuple], windows: list) -> Optional[dict]:
         src = ev["src_ip"]
-        _, _, hosts, hosts_capped, hosts_seconds, _ = self._verdict(hosts_key, bucket)
-        _, _, ports, ports_capped, ports_seconds, _ = self._verdict(ports_key, bucket)
-        horizontal = hosts >= SCAN_MIN_HOSTS
-        vertical = ports >= SCAN_MIN_PORTS
-        if horizontal and (not vertical or hosts / SCAN_MIN_HOSTS >= ports / SCAN_MIN_PORTS):
-            proto, what = hosts_key[3], hosts_key[4]
-            n = f"{hosts}{'+' if hosts_capped else ''}"
-            if proto == "icmp":
-                target = (f"ICMP {ICMP_REQUESTS.get(what, what)} sweep of {n} hosts"
-                          + (" (Welchia/Nachi-style)" if what == "8" else ""))
+        kind = private_source(src)
+        if kind is None or intf_key is None:
+            return None
+        scale, (lo, hi) = windows[-1]
+        window = self._aggregates.window
+        public = window(intf_key[:3] + ("public",), lo, hi)
+        private = window(intf_key, lo, hi)
+        if public is None or private is None:
+            return None
+        sources, capped = public.distinct()
+        share = private.events / (private.events + public.events)
+        if sources < INTERNET_MIN_SOURCES or share > INTERNET_MAX_PRIVATE:
+            return None
+        return make_labels("spoofed_source", f"{kind} source {src} on {intf_key[1] or 'the device'} "
+                           f"{intf_key[2]}, an interface of {sources}{'+' if capped else ''} public sources "
+                           f"{self._spans[scale]} ({share:.1%} of its events private): spoofed, or "
+                           f"leaking from a network that should filter it", 0.85)
+
+    def _scan(self, ev: dict, keys: dict, windows: list) -> dict:
+        src = ev["src_ip"]
+        for index, (scale, (lo, hi)) in enumerate(windows):
+            found = self._scanner(src, lo, hi, SCAN_MIN_TARGETS[min(index, len(SCAN_MIN_TARGETS) - 1)])
+            if found is not None:
+                target, seconds, strength = found
+                sport = ev.get("src_port")
+                from_port = " from ephemeral ports" if sport and is_ephemeral(int(sport)) else ""
+                return make_labels("scan", f"{target} by {src}{from_port} over {seconds:.0f} s (denied probes "
+                                   f"{self._spans[scale]}): {traffic(ev)}", min(0.99, 0.7 + 0.1 * strength))
+        if ev.get("action") != "allowed" and "spread" in keys:
+            labels = self._distributed(ev, keys["spread"], windows)
+            if labels is not None:
+                return labels
+        hosts = self._aggregates.window(keys["hosts"], *windows[0][1])
+        ports = self._aggregates.window(keys["ports"], *windows[0][1])
+        if hosts is None and ports is None:
+            return make_labels("none", f"{traffic(ev)}: ordinary traffic, no denied probes from {src} "
+                               f"{self._spans[self.scales[0]]}", 0.9)
+        n_hosts = hosts.distinct()[0] if hosts is not None else 1
+        n_ports = ports.distinct()[0] if ports is not None else 1
+        return make_labels("none", f"{traffic(ev)}: {src} was denied on {n_hosts} host"
+                           f"{'s' if n_hosts != 1 else ''} for this port and {n_ports} port"
+                           f"{'s' if n_ports != 1 else ''} of this host {self._spans[self.scales[0]]}, below a "
+                           f"scan's {SCAN_MIN_TARGETS[0]}", 0.8)
+
+    def _scanner(self, src: str, lo: int, hi: int, minimum: int) -> Optional[tuple]:
+        """(what the scan is, its seconds, its strength) when ``src``'s denied probes over buckets
+        ``lo``-``hi`` reach ``minimum`` hosts on one port or ports of one host; else None."""
+        cached = (src, lo, hi)
+        if cached in self._scanners:
+            return self._scanners[cached]
+        best = None
+        window = self._aggregates.window
+        for key in self._probe_keys.get(src, ()):
+            agg = window(key, lo, hi)
+            if agg is None:
+                continue
+            n, capped = agg.distinct()
+            if n < minimum or (best is not None and n <= best[0]) or (not capped and n < agg.events * SCAN_MIN_SPREAD):
+                continue
+            count = f"{n}{'+' if capped else ''}"
+            if key[0] == "ports":
+                target = f"vertical scan of {count} ports of {key[2]}"
+            elif key[2] == "icmp":
+                what = ICMP_REQUESTS.get(key[3], f"type {key[3]}")
+                target = f"ICMP {what} sweep of {count} hosts" + (" (Welchia/Nachi-style)" if key[3] == "8" else "")
             else:
-                target = f"horizontal scan of {proto} port {what} on {n} hosts"
-            strength = hosts / SCAN_MIN_HOSTS
-            seconds = hosts_seconds
-        elif vertical:
-            n = f"{ports}{'+' if ports_capped else ''}"
-            target = f"vertical scan of {n} ports of {ev.get('dest_ip')}"
-            strength = ports / SCAN_MIN_PORTS
-            seconds = ports_seconds
-        else:
-            if hosts == ports == 0:
-                return make_labels("none", f"{traffic(ev)}: ordinary traffic, no denied probes from {src} "
-                                   f"within {self._span}", 0.9)
-            return make_labels("none", f"{traffic(ev)}: {src} was denied on {hosts} host(s) for this port and "
-                               f"{ports} port(s) of this host within {self._span}, {_BELOW_SCAN}", 0.8)
-        confidence = min(0.99, 0.7 + 0.1 * strength)
-        sport = as_int(ev.get("src_port"))
-        from_port = " from ephemeral ports" if is_ephemeral(sport) else ""
-        return make_labels("scan", f"{target} by {src}{from_port} over {seconds:.0f} s "
-                           f"(denied probes within {self._span}): {traffic(ev)}", confidence)
+                target = f"horizontal scan of {key[2]} port {key[3]} on {count} hosts"
+            best = (n, (target, agg.seconds(), n / minimum))
+        found = self._scanners[cached] = best[1] if best is not None else None
+        return found
+
+    def _distributed(self, ev: dict, key: tuple, windows: list) -> Optional[dict]:
+        window = self._aggregates.window
+        for scale, (lo, hi) in windows:
+            sources = window(key, lo, hi)
+            dests = window(("spread_dests",) + key[1:], lo, hi)
+            if sources is None or dests is None:
+                continue
+            n_sources, capped = sources.distinct()
+            n_dests, dests_capped = dests.distinct()
+            if n_sources >= DISTRIBUTED_MIN_SOURCES and n_dests >= DISTRIBUTED_MIN_DESTS:
+                service = f"ICMP {ICMP_REQUESTS.get(key[2], key[2])}" if key[1] == "icmp" else f"{key[1]}/{key[2]}"
+                return make_labels("scan", f"distributed scan of {service}: {n_sources}{'+' if capped else ''} "
+                                   f"sources probed {n_dests}{'+' if dests_capped else ''} hosts "
+                                   f"{self._spans[scale]} (>= {DISTRIBUTED_MIN_SOURCES} sources): "
+                                   f"{traffic(ev)}", 0.85)
+        return None

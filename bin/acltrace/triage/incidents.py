@@ -5,47 +5,44 @@ for longer than ``timeout`` (default 300 s, the CAIDA 5-minute inactivity timeou
 
 - ``blaster_backscatter``, ``backscatter``, ``spoofed_source``: by (label, dvc, src_interface,
   src_mac): where the packets enter, which is what leads to the sender (trace the MAC);
-- ``scan``: by (label, dvc, src_ip): the scanner.
+- ``scan``: by (label, dvc, src_ip): the scanner; its row names the interface and MAC its probes
+  came in by most often, so a scanner inside is traced too.
 
-``Incidents.feed(event, labels, time)`` returns the incidents that closed; ``finish()`` the open
-ones. Each is a dict of ``INCIDENT_COLUMNS``: label, dvc, src_interface, src_mac, src_ip (the most
-frequent), events, packets, dest_count, dest_port_count (exact up to ``DISTINCT_CAP``, then that number with
-``counts_capped``), dest_net (the most frequent destination /16; for Blaster's own SYNs to
-255.255.255.255, the sources' /16) and dest_net_share, pps,
-first_seen, last_seen (epoch seconds), duration, hours (distinct UTC hours active, sorted),
-blaster_calendar (the first day fits Blaster's trigger: day of month > 15 or September-December),
-explanation and next_steps.
+``dvc`` falls back to ``host`` (a line without ``logging origin-id`` names no device).
+``Incidents.add(event, labels, time)`` takes each labelled event, in any order; ``finish()`` gives
+the incidents. Each is a dict of ``INCIDENT_COLUMNS``: label, dvc, src_interface, src_mac, src_ip (the
+most frequent), events, packets, dest_count, dest_port_count (exact up to ``DISTINCT_CAP``, then that
+number with ``counts_capped``), dest_net (the most frequent destination /16; for Blaster's own SYNs
+to 255.255.255.255, the sources' /16) and dest_net_share, pps, first_seen, last_seen (epoch
+seconds), duration, hours (distinct UTC hours active, sorted), blaster_calendar (the first day fits
+the original Blaster's trigger: day of month > 15 or September-December), explanation and
+next_steps.
 
 ``patterns()`` describes each place over all its incidents: how many bursts, how far apart, the
 hours of day: the seed's "4 - 6 times a day an hour apart for 4 or so hours" reads as
 "5 bursts about 60 min apart over 4.0 h".
 
-Order: events may come newest-first or oldest-first (``order="auto"`` decides from the first time
-more than ``lateness`` away from the first event's, or give ``asc``/``desc``), and out of order by
-up to ``lateness`` seconds (default 600): ``classifier.Classifier`` returns the events one event
-decides at once and holds the others for its window plus one bucket (330 s by default), so its
-output is not sorted. An event joins the run of its place it is within ``timeout`` of (joining
-two runs it bridges); a run closes when the stream is more than timeout + lateness past it. The
-gaps between one place's events are the same read either way, so the incidents are the same.
-Memory: the open runs (places active within timeout + lateness, a few runs each), each with at
-most ``DISTINCT_CAP`` destinations and ports, plus per place ``HISTORY`` burst times for
-``patterns()``: bounded by the number of places, not of events.
+Order-free: each place's events are counted per bucket of ``timeout`` seconds (aligned on the
+epoch); ``finish`` joins a place's buckets in time order while the gap from one bucket's last event
+to the next one's first is at most ``timeout``. No gap longer than ``timeout`` fits inside a bucket,
+so these are exactly the runs the events make, whatever order they came in. Distinct destinations
+and ports are the smallest ``BUCKET_CAP`` per bucket, as aggregates keep them. Memory: one bucket per
+place and ``timeout`` of activity, each with at most ``2 x BUCKET_CAP`` values: bounded by places
+and time, not by events.
 """
 import statistics
 import zlib
-from typing import Optional
 
-from acltrace.logs.device_time import utc
-from acltrace.triage.direction import Direction
-from acltrace.triage.signatures import BLASTER_BROADCAST, slash16
+from acltrace.triage.aggregates import as_packets
+from acltrace.triage.signatures import BLASTER_BROADCAST, blaster_calendar, slash16
 
 DISTINCT_CAP = 10000
-HISTORY = 64                    # burst start/end times kept per place for patterns()
+BUCKET_CAP = 1024               # distinct destinations and ports kept per place and bucket
+HISTORY = 64                    # bursts kept per place for patterns()
 _NET_CAP = 256                  # distinct /16s counted per incident
 
 _BY_SOURCE = ("scan",)
-# An incident row's fields, in the order describe() gives them (a scan's row has no src_interface or
-# src_mac); add_trace adds ``trace``.
+# An incident row's fields, in the order describe() gives them; add_trace adds ``trace``.
 INCIDENT_COLUMNS = (
     "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets", "dest_count", "dest_port_count",
     "counts_capped", "dest_net", "dest_net_share", "pps", "first_seen", "last_seen", "duration", "hours",
@@ -97,22 +94,27 @@ class SampledCounter:
 def incident_key(ev: dict, label: str) -> tuple:
     """The place an incident belongs to: the entry point for answers and spoofs, the source for scans.
     ``ev`` may be an event or an incident or pattern row (whose ``label`` is ``label``)."""
+    dvc = ev.get("dvc") or ev.get("host") or ""
     if label in _BY_SOURCE:
-        return (label, ev.get("dvc", ""), ev.get("src_ip", ""))
-    return (label, ev.get("dvc", ""), ev.get("src_interface", ""), ev.get("src_mac", ""))
+        return (label, dvc, ev.get("src_ip", ""))
+    return (label, dvc, ev.get("src_interface", ""), ev.get("src_mac", ""))
 
 
-def blaster_calendar(epoch: float) -> bool:
-    """Blaster's DoS starts at boot on day 16 or later of a month, or any day September-December.
-    False for a time no calendar date holds (years 1 to 9999 UTC): the advice then says to check the
-    device clock."""
-    day = utc(epoch)
-    return day is not None and (day.day > 15 or day.month >= 9)
+def _add_capped(values: set, value, cap: int) -> bool:
+    """Add ``value``; keep the smallest ``cap`` when there are twice as many; True when trimmed."""
+    values.add(value)
+    if len(values) > 2 * cap:
+        kept = sorted(values)[:cap]
+        values.clear()
+        values.update(kept)
+        return True
+    return False
 
 
 class _Open:
+    """One place's counts over one bucket, or over a run of buckets once merged."""
     __slots__ = ("key", "first", "last", "events", "packets", "dests", "ports", "nets", "hours",
-                 "src_ips", "src_nets", "capped", "proto")
+                 "src_ips", "src_nets", "macs", "interfaces", "capped")
 
     def __init__(self, key: tuple, time: float):
         self.key = key
@@ -124,110 +126,98 @@ class _Open:
         self.hours: set = set()
         self.src_ips = SampledCounter()
         self.src_nets = SampledCounter()
+        self.macs = SampledCounter(16)
+        self.interfaces = SampledCounter(16)
         self.capped = False
-        self.proto = ""
 
     def add(self, ev: dict, time: float) -> None:
         self.events += 1
-        try:
-            self.packets += int(ev.get("packets", 1))
-        except ValueError:
-            self.packets += 1
+        self.packets += as_packets(ev.get("packets"))
         self.first, self.last = min(self.first, time), max(self.last, time)
         self.hours.add(int(time // 3600) % 24)
-        dest, port = ev.get("dest_ip"), ev.get("dest_port")
+        dest, port = ev.get("dest_ip") or ev.get("dest_host"), ev.get("dest_port")
         if dest:
-            if len(self.dests) < DISTINCT_CAP:
-                self.dests.add(dest)
-            else:
-                self.capped = True
+            self.capped |= _add_capped(self.dests, dest, BUCKET_CAP)
             net = slash16(dest)
             if net:
                 self.nets.add(net)
         if port:
-            if len(self.ports) < DISTINCT_CAP:
-                self.ports.add(port)
-            else:
-                self.capped = True
+            self.capped |= _add_capped(self.ports, port, BUCKET_CAP)
         src = ev.get("src_ip")
         if src:
             self.src_ips.add(src)
             if dest == BLASTER_BROADCAST:              # Blaster's own SYNs: the sources are its /16
                 self.src_nets.add(slash16(src))
-        self.proto = self.proto or ev.get("transport", "")
+        if self.key[0] in _BY_SOURCE:                  # where a scanner's probes come in
+            if ev.get("src_mac"):
+                self.macs.add(ev["src_mac"])
+            if ev.get("src_interface"):
+                self.interfaces.add(ev["src_interface"])
 
     def merge(self, other: "_Open") -> None:
-        """Take in a run this one now touches (an event arrived between them)."""
+        """Take in the next bucket of the same run."""
         self.first, self.last = min(self.first, other.first), max(self.last, other.last)
         self.events += other.events
         self.packets += other.packets
         for mine, theirs in ((self.dests, other.dests), (self.ports, other.ports)):
-            for value in theirs:
-                if len(mine) >= DISTINCT_CAP:
-                    self.capped = True
-                    break
-                mine.add(value)
+            mine |= theirs
+            if len(mine) > DISTINCT_CAP:
+                kept = sorted(mine)[:DISTINCT_CAP]
+                mine.clear()
+                mine.update(kept)
+                self.capped = True
         self.capped = self.capped or other.capped
-        self.nets.merge(other.nets)
-        self.src_ips.merge(other.src_ips)
-        self.src_nets.merge(other.src_nets)
+        for mine, theirs in ((self.nets, other.nets), (self.src_ips, other.src_ips),
+                             (self.src_nets, other.src_nets), (self.macs, other.macs),
+                             (self.interfaces, other.interfaces)):
+            mine.merge(theirs)
         self.hours |= other.hours
-        self.proto = self.proto or other.proto
 
 
 class Incidents:
-    """Stream labelled events into incidents (see the module doc)."""
+    """Labelled events in, incidents out (see the module doc)."""
 
-    def __init__(self, timeout: float = 300.0, order: str = "auto", lateness: float = 600.0):
+    def __init__(self, timeout: float = 300.0):
         if not timeout > 0:
             raise ValueError(f"timeout must be > 0 seconds, not {timeout!r}")
-        if not lateness >= 0:
-            raise ValueError(f"lateness must be >= 0 seconds, not {lateness!r}")
-        self._direction = Direction(order, tolerance=lateness)   # in times
         self.timeout = float(timeout)
-        self.lateness = float(lateness)
-        self._swept: Optional[float] = None
-        self._open: dict[tuple, list] = {}        # key -> open runs (_Open), apart by more than timeout
-        self._history: dict[tuple, list] = {}     # key -> [(first, last, events, hours)], at most HISTORY
+        self._buckets: dict = {}        # place -> {bucket: _Open}
+        self._history: dict = {}        # place -> [(first, last, events, hours)], at most HISTORY
 
-    def feed(self, event: dict, labels: dict, time: float) -> list:
-        """Take one labelled event; return the incidents that closed."""
+    def add(self, event: dict, labels: dict, time: float) -> None:
+        """Count one labelled event (``none`` makes no incident)."""
         label = labels.get("bs_label", "none")
-        if label != "none":
-            self._add(incident_key(event, label), event, time)
-        self._direction.reach(time)
-        front = self._direction.front
-        if front is None:                       # auto has not decided the direction yet
-            return []
-        if self._swept is None or front - self._swept > self.timeout / 10:
-            self._swept = front
-            return self._sweep()
-        return []
+        if label == "none":
+            return
+        key = incident_key(event, label)
+        buckets = self._buckets.setdefault(key, {})
+        bucket = int(time // self.timeout)
+        inc = buckets.get(bucket)
+        if inc is None:
+            inc = buckets[bucket] = _Open(key, time)
+        inc.add(event, time)
 
     def finish(self) -> list:
-        """Close and return every open incident."""
-        out = [self._close(inc) for runs in self._open.values() for inc in runs]
-        self._open.clear()
+        """The incidents: each place's buckets joined into runs (see the module doc), by place, in time order."""
+        out = []
+        for buckets in self._buckets.values():
+            run = None
+            for bucket in sorted(buckets):
+                inc = buckets[bucket]
+                if run is not None and inc.first - run.last <= self.timeout:
+                    run.merge(inc)
+                    continue
+                if run is not None:
+                    out.append(self._close(run))
+                run = inc
+            out.append(self._close(run))
+        self._buckets.clear()
         return out
-
-    def _add(self, key: tuple, event: dict, time: float) -> None:
-        """Put the event in the run it is within ``timeout`` of, joining runs it bridges."""
-        runs = self._open.setdefault(key, [])
-        near = [inc for inc in runs if inc.first - self.timeout <= time <= inc.last + self.timeout]
-        if not near:
-            inc = _Open(key, time)
-            runs.append(inc)
-        else:
-            inc = near[0]
-            for other in near[1:]:
-                inc.merge(other)
-                runs.remove(other)
-        inc.add(event, time)
 
     def patterns(self) -> list:
         """One row per place: bursts (incidents), their spacing and hours (see the module doc).
 
-        It reads the closed incidents: call it after ``finish()`` for the whole stream."""
+        It reads the closed incidents: call it after ``finish()``."""
         rows = []
         for key, bursts in self._history.items():
             bursts = sorted(bursts)
@@ -246,25 +236,10 @@ class Incidents:
             rows.append(row)
         return rows
 
-    def _sweep(self) -> list:
-        """Close the runs the stream has left behind by more than timeout + lateness."""
-        sign = self._direction.sign
-        limit = self._direction.front - self.timeout - self.lateness
-        out = []
-        for key in list(self._open):
-            runs = self._open[key]
-            done = [inc for inc in runs if sign * (inc.last if sign > 0 else inc.first) < limit]
-            for inc in done:
-                runs.remove(inc)
-                out.append(self._close(inc))
-            if not runs:
-                del self._open[key]
-        return out
-
     def _close(self, inc: _Open) -> dict:
         history = self._history.setdefault(inc.key, [])
         history.append((inc.first, inc.last, inc.events, tuple(sorted(inc.hours))))
-        if len(history) > HISTORY:          # keep the latest in time, whichever way the stream runs
+        if len(history) > HISTORY:          # keep the latest in time
             history.sort()
             del history[:-HISTORY]
         return describe(inc)
@@ -286,6 +261,9 @@ def describe(inc: _Open) -> dict:
     label = inc.key[0]
     if "src_ip" not in row:
         row["src_ip"] = inc.src_ips.top()[0]
+    else:                                   # a scanner: where its probes came in
+        row["src_interface"] = inc.interfaces.top()[0]
+        row["src_mac"] = inc.macs.top()[0]
     duration = inc.last - inc.first
     net, share = inc.src_nets.top() if inc.src_nets.counts else inc.nets.top()
     row.update(events=inc.events, packets=inc.packets, dest_count=len(inc.dests),
@@ -293,7 +271,9 @@ def describe(inc: _Open) -> dict:
                dest_net_share=round(share, 3), pps=round(inc.packets / duration, 3) if duration > 0 else None,
                first_seen=inc.first, last_seen=inc.last, duration=round(duration, 3),
                hours=sorted(inc.hours), blaster_calendar=blaster_calendar(inc.first))
-    row["explanation"], row["next_steps"] = _advice(label, row)
+    row = {name: row[name] for name in INCIDENT_COLUMNS if name in row}
+    row["explanation"] = _explanation(label, row, len(inc.src_ips.counts), bool(inc.src_nets.counts))
+    row["next_steps"] = _next_steps(label, row)
     return row
 
 
@@ -301,48 +281,86 @@ def add_trace(row: dict, trace: dict) -> None:
     """Give the incident ``row`` the trace of its source MAC (``trace.Trace.as_dict()``) and the next
     steps that follow from it."""
     row["trace"] = trace
-    row["next_steps"] = _advice(row["label"], row)[1]
+    row["next_steps"] = _next_steps(row["label"], row)
+
+
+def _plural(n: int, word: str, words: str = "") -> str:
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def _where(row: dict) -> str:
+    """'edge-r1 Ethernet0/1', 'edge-r1', 'Ethernet0/1' or 'the device'."""
+    return " ".join(part for part in (row.get("dvc"), row.get("src_interface")) if part) or "the device"
 
 
 def _trace_step(row: dict) -> str:
     """What to do about where the packets come from, from the row's trace when it has one."""
-    where = f"{row['dvc'] or 'the device'} {row.get('src_interface') or ''}".strip()
-    mac = row.get("src_mac") or "the source MAC"
+    mac = row.get("src_mac")
+    if not mac:
+        return (f"No source MAC was logged on {_where(row)} (IOS logs it with log-input on the entry): "
+                f"find where the packets come in there.")
     trace = row.get("trace") or {}
     verdict = trace.get("verdict")
     if verdict == "edge_port":
         vlan = f" (vlan {trace['vlan']})" if trace.get("vlan") else ""
-        return (f"The source is the machine on {trace['switch']} {trace['port']}{vlan}, traced "
-                f"{trace['path']}: isolate that port.")
+        path = f", traced {trace['path']}" if trace.get("path") else ""
+        return f"The source is the machine on {trace['switch']} {trace['port']}{vlan}{path}: isolate that port."
     if verdict == "router_hop":
-        return (f"{mac} is a router hop ({trace['reason']}): the source is behind that router; "
-                f"tell its owner.")
-    found = f"The trace of {mac} stopped: {trace['reason']}. " if verdict else ""
-    return (f"{found}Trace {mac} from {where} to a switch port (the MAC address tables of the switches "
+        why = f" ({trace['reason']})" if trace.get("reason") else ""
+        return f"{mac} is a router hop{why}: the source is behind that router; tell its owner."
+    found = f"The trace of {mac} stopped: {trace['reason']}. " if verdict and trace.get("reason") else ""
+    return (f"{found}Trace {mac} from {_where(row)} to a switch port (the MAC address tables of the switches "
             f"behind it); if it is a router hop, tell that router's owner.")
 
 
-def _advice(label: str, row: dict) -> tuple:
+def _explanation(label: str, row: dict, sources: int, flood_sources: bool) -> str:
+    """What the incident is, from the facts it has: a count of 0 (a host name for an address, an
+    ICMP probe's ports) or a share of 0 is left out, never printed."""
+    events, dests, net, share = row["events"], row["dest_count"], row["dest_net"], row["dest_net_share"]
+    if label == "blaster_backscatter":
+        if flood_sources:
+            text = (f"Not a port scan: {_plural(events, 'SYN')} to 255.255.255.255:80 from spoofed sources in "
+                    f"{net} are Blaster's own SYN flood when windowsupdate.com does not resolve; the infected "
+                    f"host is inside {net}.")
+        else:
+            to = f" to {_plural(dests, 'spoofed address', 'spoofed addresses')}" if dests else ""
+            text = (f"Not a port scan: {_plural(events, 'answer')} from 127.0.0.1{to} are Blaster's SYN flood "
+                    f"against windowsupdate.com (sinkholed to 127.0.0.1) answered by the infected host's own stack.")
+            if net and share:
+                text += f" The infected host is most likely inside {net} ({share:.0%} of the destinations)."
+        if row["blaster_calendar"]:
+            return text + " The dates fit the original Blaster's trigger (day 16 or later, or September-December)."
+        return text + (" The dates are outside the original Blaster's trigger (day 16 or later, or "
+                       "September-December): a variant of the worm, or the infected host's clock is off.")
+    if label == "backscatter":
+        to = f" to {_plural(dests, 'address', 'addresses')}" if dests else ""
+        if sources > 1:
+            return (f"Not a scan: {_plural(events, 'unsolicited answer')} from {sources} sources{to}: each is "
+                    f"the victim of a flood with spoofed sources (carpet bombing), and these are their replies "
+                    f"to addresses that never asked.")
+        return (f"Not a scan: {_plural(events, 'unsolicited answer')} from {row['src_ip']}{to}: {row['src_ip']} "
+                f"is the victim of a flood with spoofed sources, and these are its replies to addresses that "
+                f"never asked.")
+    if label == "spoofed_source":
+        return (f"{_plural(events, 'packet')} from {row['src_ip']} on {_where(row)}: a source that cannot be "
+                f"real where it arrived.")
+    targets = " on ".join(part for part in (
+        _plural(row["dest_port_count"], "port") if row["dest_port_count"] else "",
+        _plural(dests, "host") if dests else "") if part)
+    probed = f" probed {targets}" if targets else " probed"
+    return f"{row['src_ip']}{probed} ({_plural(events, 'event')})."
+
+
+def _next_steps(label: str, row: dict) -> str:
     trace = _trace_step(row)
     if label == "blaster_backscatter":
-        calendar = ("the dates fit Blaster's trigger (day > 15 or Sep-Dec)" if row["blaster_calendar"]
-                    else "the dates do not fit Blaster's trigger (day > 15 or Sep-Dec): check the device clock")
-        return (f"Not a port scan: {row['events']} RSTs from 127.0.0.1:80 to {row['dest_count']} spoofed "
-                f"addresses are Blaster's SYN flood against windowsupdate.com answered by the infected host's "
-                f"own stack. The infected host is most likely inside {row['dest_net'] or 'the destination /16'} "
-                f"({row['dest_net_share']:.0%} of destinations); {calendar}.",
-                f"{trace} Clean or reimage the host (MS03-026). Stop resolving windowsupdate.com to "
+        return (f"{trace} Clean or reimage the host (MS03-026). Stop resolving windowsupdate.com to "
                 f"127.0.0.1 in DNS.")
     if label == "backscatter":
-        return (f"Not a scan: {row['events']} unsolicited answers from {row['src_ip']} to {row['dest_count']} "
-                f"addresses: {row['src_ip']} is the victim of a flood with spoofed sources, and these are its "
-                f"replies to addresses that never asked.",
-                "Nothing to fix locally; keep dropping it. If the addresses are yours, someone spoofs them: "
+        return ("Nothing to fix locally; keep dropping it. If the addresses are yours, someone spoofs them: "
                 "make sure your own egress filtering (BCP 38) is in place.")
     if label == "spoofed_source":
-        return (f"{row['events']} packets with a source ({row['src_ip']}) that cannot come from the wire.",
-                f"{trace} Look for a misconfigured or compromised host there; apply uRPF/BCP 38 at the edge.")
-    return (f"{row['src_ip']} probed {row['dest_port_count']} ports on {row['dest_count']} hosts "
-            f"({row['events']} events).",
-            f"Check whether {row['src_ip']} is yours (then find the host by its MAC) or "
-            f"external (block or report it); see whether any probe was permitted.")
+        return f"{trace} Look for a misconfigured or compromised host there; apply uRPF/BCP 38 at the edge."
+    inside = f" {trace}" if row.get("src_mac") else ""
+    return (f"Check whether {row['src_ip']} is yours (then find the host by its MAC) or external (block or "
+            f"report it); see whether any probe was permitted.{inside}")

@@ -21,6 +21,8 @@ import ipaddress
 from functools import lru_cache
 from typing import Optional
 
+from acltrace.logs.device_time import utc
+
 SINKHOLE = "127.0.0.1"                  # where the "sinkhole windowsupdate.com" advice sent Blaster's flood
 BLASTER_SOURCE_PORTS = range(1000, 2000)  # Blaster: source port 1000 + rand() % 1000
 BLASTER_BROADCAST = "255.255.255.255"   # the flood's target when windowsupdate.com does not resolve
@@ -101,6 +103,25 @@ def _martian_v6(ip: str) -> Optional[str]:
     return None
 
 
+_PRIVATE_V4 = {"10": "private (RFC 1918)", "192": "private (RFC 1918)", "172": "private (RFC 1918)",
+               "100": "shared address space (RFC 6598)"}
+
+
+def private_source(ip: str) -> Optional[str]:
+    """What kind of address ``ip`` is when it is private (RFC 1918) or shared (100.64/10), else None."""
+    first, _, rest = ip.partition(".")
+    kind = _PRIVATE_V4.get(first)
+    if kind is None or not rest:
+        return None
+    second = as_int(rest.partition(".")[0])
+    if second is None:
+        return None
+    if (first == "192" and second != 168) or (first == "172" and not 16 <= second <= 31) \
+            or (first == "100" and not 64 <= second <= 127):
+        return None
+    return kind
+
+
 def blaster_signature(ev: dict) -> Optional[str]:
     """The reason when ``ev`` is Blaster's RST from the 127.0.0.1:80 sinkhole to a spoofed port 1000-1999."""
     if ev.get("src_ip") != SINKHOLE or ev.get("transport") != "tcp" or ev.get("src_port") != "80":
@@ -109,13 +130,50 @@ def blaster_signature(ev: dict) -> Optional[str]:
     if port not in BLASTER_SOURCE_PORTS:
         return None
     flags = ev.get("tcp_flag", "").upper()
-    if flags and "RST" not in flags:
+    if "RST" in flags:
+        what = "RST"
+    elif "SYN" in flags and "ACK" in flags:
+        what = "SYN/ACK (the infected host listens on port 80)"
+    elif flags:
         return None
-    what = "RST" if flags else "TCP (its RST)"
-    dest = ev.get("dest_ip") or "?"
-    return (f"{what} from 127.0.0.1:80 to port {port} (Blaster's 1000-1999) of {dest} in {slash16(dest)}: "
+    else:
+        what = "TCP (its RST)"
+    return (f"{what} from 127.0.0.1:80 to port {port} (Blaster's 1000-1999){_of_host(ev)}: "
             f"Blaster's SYN flood answered by the infected host's own stack (windowsupdate.com sinkholed "
             f"to 127.0.0.1); the destination is a spoofed address of the infected host's /16, not a scan")
+
+
+def _of_host(ev: dict) -> str:
+    """' of 10.20.7.42 in 10.20.0.0/16', ' of my.host' or '', from the destination the event names."""
+    dest = ev.get("dest_ip") or ev.get("dest_host")
+    if not dest:
+        return ""
+    net = slash16(dest)
+    return f" of {dest} in {net}" if net else f" of {dest}"
+
+
+def blaster_calendar(epoch: float) -> bool:
+    """The original Blaster's DoS starts at boot on day 16 or later of a month, or any day
+    September-December, by the infected host's own clock. False for a time no calendar date holds
+    (years 1 to 9999 UTC)."""
+    day = utc(epoch)
+    return day is not None and (day.day > 15 or day.month >= 9)
+
+
+OFF_CALENDAR = ("; the date is outside the original Blaster's trigger (day 16 or later, or September-December): "
+                "a variant of the worm, or the infected host's clock is off")
+
+
+def blaster_icmp_signature(ev: dict) -> Optional[str]:
+    """The reason when ``ev`` is an ICMP error from the 127.0.0.1 sinkhole: Blaster's SYNs answered
+    with ICMP (a host firewall or a filtered port 80) instead of a RST."""
+    if ev.get("src_ip") != SINKHOLE or not is_icmp(ev) or ev.get("icmp_type") not in ("3", "11", "12"):
+        return None
+    what = ICMP_ANSWERS[ev["icmp_type"]]
+    to = _of_host(ev).replace(" of ", " to ", 1)
+    return (f"ICMP {what} from 127.0.0.1{to}: Blaster's SYN flood against windowsupdate.com (sinkholed to "
+            f"127.0.0.1) answered with ICMP by the infected host; the destination is a spoofed address of "
+            f"its /16")
 
 
 def blaster_flood_signature(ev: dict) -> Optional[str]:
@@ -219,6 +277,9 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
     reason = blaster_flood_signature(ev)
     if reason:
         return make_labels("blaster_backscatter", reason, 0.9)
+    reason = blaster_icmp_signature(ev)
+    if reason:
+        return make_labels("blaster_backscatter", reason, 0.75)
     src = ev["src_ip"]
     martian = martian_source(src)
     device_says_spoof = ev.get("reason") == "spoof"

@@ -1,10 +1,9 @@
 """aclincidents' record path: labelled events in, one row per incident out (``acltrace.triage.incidents``).
 
 A reporting (transforming) command with no map phase and no preop: incidents need every event in one
-place. Splunk sends several chunks of events to one run: a chunk's reply carries the incidents that
-closed while it was read (their place quiet for timeout plus the classifier's lateness), the last
-reply the rest. So memory is the open incidents, not the events; rows come in the order incidents
-close.
+place. Splunk sends several chunks of events to one run, in any order; each event is counted in its
+place's bucket, and the last reply carries every incident. So memory is the incidents' buckets
+(places x time), not the events.
 
 Each row has the script's ``COLUMNS`` (empty where an incident has no value): ``_time`` is
 ``first_seen``, booleans are true/false, ``hours`` (the UTC hours active) is multivalue.
@@ -19,6 +18,7 @@ from acltrace_splunk.protocol import FEWER_COLLECTIONS, CommandError, RecordComm
 from acltrace_splunk.records import acl_event, epoch, one, seconds
 
 MAX_TIMEOUT = 86400.0
+READ = (*FIELDS, "host")        # dvc falls back to host
 
 
 def row(incident, columns):
@@ -38,7 +38,7 @@ class AclIncidents(RecordCommand):
     name = "aclincidents"
     type = "reporting"
     # what it reads: splunkd need not extract or send anything else
-    required_fields = ("_time", "bs_label", *FIELDS)
+    required_fields = ("_time", "bs_label", "host", *FIELDS)
     run_in_preview = False                   # incidents are only whole at the end
     collect = FEWER_COLLECTIONS
 
@@ -70,12 +70,9 @@ class AclIncidents(RecordCommand):
                 time = epoch(record.get("_time"))
                 if time is None:
                     raise ValueError("no usable _time")
-                closed = incidents.feed(acl_event(record), {"bs_label": label}, time)
+                incidents.add(acl_event(record, READ), {"bs_label": label}, time)
             except Exception:  # no usable _time, or a record the core cannot take: skip and count it
                 self.skipped += 1
-                continue
-            for incident in closed:
-                yield row(incident, columns)
         if finished:
             for incident in incidents.finish():
                 yield row(incident, columns)

@@ -1,33 +1,38 @@
-"""backscatter's record path: each record of the stream labelled by ``acltrace.triage.classifier``.
+"""backscatter's record path: each record of the search labelled by ``acltrace.triage.classifier``.
 
 Every event gets three columns (the script's ``LABEL_FIELDS``: the label, its reason, the
 confidence), read from its aclparse fields and ``_time``; an event without ACL fields gets
-``bs_label=none``. The command is *stateful* (SCP v2: streaming, once, on the search head), because
-scans and generic backscatter are counted over a window of the whole stream.
+``bs_label=none``.
 
-Ordering and buffering. The classifier holds an event until the stream has moved one window (plus a
-bucket) past it, because its label depends on what comes after it as much as before; it runs with
-``keep_order=True``: events leave in the order they came (newest-first from Splunk, as ``head``,
-``dedup``, ``transaction`` and the events view expect). A chunk's reply carries the events that
-became final while it was read, so replies lag the input by about one window's worth of events, and
-the last (``finished``) chunk's reply carries all the rest. Memory is the classifier's bound, not
-the length of the search.
+Two passes, so the labels are the same whatever order the events come in (Splunk sends them
+newest-first): while the chunks come, each record is counted in the classifier's aggregates and
+spilled, as its CSV text with the cells the classifier reads, to a file in the search's dispatch
+directory; at the last (``finished``) chunk the spill is read back, each record labelled, and the
+reply written to a second file there, then sent as one chunk, records in the order they came.
+The command is *stateful* (SCP v2: once, on the search head, after the indexers' part): it needs
+every event, but it keeps them as events (the events view, ``head``, ``dedup`` and ``timechart``
+still work) where a *reporting* command would turn them into results. The price: nothing comes out
+until the search has read its last event (``run_in_preview`` is off). Memory is the aggregates (keys
+x buckets) and one chunk at a time; disk, about the size of the events, twice, in the dispatch
+directory, which Splunk deletes with the search.
 
-Records. An event without a readable ``_time`` takes the time of the event before it (Splunk's
-neighbour in time); events before the first readable time wait for it (results with no ``_time`` at
-all are read at the end, as one moment). One bad record never fails the search: it passes through
-without labels, and failures are reported once, as a warning in the last chunk. Every reply chunk
-carries the label columns and every column seen so far (a held event may come out in a later chunk
-than it came in).
+Records. An event without a readable ``_time`` is labelled by what it shows alone and counted with
+no other (one warning says how many). One bad record never fails the search: it passes through
+without labels, and failures are reported once, as a warning in the last chunk. The reply carries
+every column seen in any chunk, then the label columns.
 
 Record path: one ``csvscan`` regex pass per chunk reads only the ``_time`` of each record and the
 aclparse cells the classifier reads (``READS``), plain ones or, where splunkd quotes every value,
-quoted ones; the record is handed to the classifier as (its
-chunk's header, its CSV text) and sent out as that text, padded to the reply's columns, plus the
-label cells; a record whose header is not the start of the reply's (or that carries label columns
-already) is re-written by column name. A body the regex does not read whole (or, among plain
-cells, one with a quoted cell among those read, such as a multivalue field's) goes through ``csv.reader``.
+quoted ones; the record is spilled as its CSV text and sent out as that text, padded to the reply's
+columns, plus the label cells; a record whose header is not the start of the reply's (or that
+carries label columns already) is re-written by column name. A body the regex does not read whole
+(or, among plain cells, one with a quoted cell among those read, such as a multivalue field's)
+goes through ``csv.reader``.
 """
+import marshal
+import os
+import tempfile
+
 from acltrace.triage.classifier import READS, Classifier
 from acltrace_splunk.csvscan import body_header, csv_cell, first_quoted, scan
 from acltrace_splunk.protocol import BETWEEN_CHUNKS, Command, CommandError, read_rows
@@ -35,16 +40,6 @@ from acltrace_splunk.records import epoch, seconds
 
 MAX_WINDOW = 86400.0
 _READ = frozenset(("_time", *READS))   # the only cells the record path reads
-
-
-class _Unlabelled:
-    """A record the classifier could not take, fed as an event with no fields: it comes out in
-    its place, without labels."""
-
-    __slots__ = ("record",)
-
-    def __init__(self, record):
-        self.record = record
 
 
 def _quoted_event(names, groups):
@@ -63,8 +58,9 @@ def _csv_line(values):
 
 class Backscatter(Command):
     name = "backscatter"
-    type = "stateful"                        # the window spans the whole stream: on the search head
-    collect = BETWEEN_CHUNKS                 # it holds a window of events: collecting walks them all
+    type = "stateful"                        # every event, once, on the search head; events stay events
+    run_in_preview = False                   # labels are known only when every event has been counted
+    collect = BETWEEN_CHUNKS                 # it holds the aggregates: collecting walks them all
 
     def __init__(self, options, searchinfo, label_fields):
         super().__init__(options, searchinfo)
@@ -77,8 +73,8 @@ class Backscatter(Command):
 
         self.label_cells = label_cells
         self.classifier = None
-        self.untimed = []        # records before the first readable _time
-        self.last_time = None
+        self.spill = None
+        self.untimed = 0
         self.failures = 0
         self.columns = []        # every column seen so far but ours, in order of first appearance
         self.seen = set(self.label_fields)    # ... and ours (and their __mv_ twins), which the labels replace
@@ -89,83 +85,65 @@ class Backscatter(Command):
             window = seconds("window", self.options.window, MAX_WINDOW)
         except ValueError as error:
             raise CommandError(f"backscatter: {error}") from None
-        self.classifier = Classifier(window=window, keep_order=True)
+        self.classifier = Classifier(window=window)
 
-    # -- records in, (record, labels or None) out -----------------------------------------------------
-
-    def take(self, record, event, time):
-        """Feed one record (``event``: the core's event or None, ``time``: its _time in epoch
-        seconds or None) and return the (record, labels) pairs that became final."""
-        if time is None:
-            time = self.last_time
-            if time is None:
-                self.untimed.append((record, event))
-                return []
-        else:
-            self.last_time = time
-        out = []
-        for waiting in self.untimed:
-            out += self.feed(*waiting, time)
-        self.untimed.clear()
-        out += self.feed(record, event, time)
-        return self.unwrapped(out)
-
-    def end(self):
-        """The rest of the (record, labels) pairs, at the end of the search."""
-        out = []
-        for record, event in self.untimed:     # no readable _time in the whole stream: read them together
-            out += self.feed(record, event, 0.0)
-        self.untimed.clear()
-        out += self.classifier.finish()
-        out = self.unwrapped(out)
-        self.report()
-        return out
-
-    def feed(self, record, event, time):
-        """The classifier's (record, labels) pairs for one record; a record it cannot take goes in
-        as an event with no fields (it keeps its place) and comes out unlabelled."""
-        try:
-            if event is None:
-                raise ValueError("unreadable record")
-            return self.classifier.feed(event, time, record)
-        except Exception:  # a bad record must not fail the search: it goes on without labels
-            self.failures += 1
-            return self.classifier.feed({}, time, _Unlabelled(record))
-
-    def unwrapped(self, pairs):
-        """``pairs`` with the records fed as stand-ins unwrapped and their labels dropped."""
-        if not self.failures:
-            return pairs
-        return [(item.record, None) if type(item) is _Unlabelled else (item, labels) for item, labels in pairs]
+    def _spill_file(self):
+        """An unnamed file in the search's dispatch directory (else the system's temporary one)."""
+        folder = self.searchinfo.get("dispatch_dir")
+        return tempfile.TemporaryFile(dir=folder if isinstance(folder, str) and os.path.isdir(folder) else None)
 
     # -- the chunk ----------------------------------------------------------------------------------
 
     def execute(self, body, finished):
-        """A record is read for its ``_time`` and the cells the classifier reads only, held as its
-        CSV text, and sent out as that text plus the label cells."""
-        out = []
+        """Count and spill each record of a chunk; at the last, label them all: the reply is a file."""
         if body:
-            columns, rows = self.rows(body)
-            for name in columns:                    # the reply's columns: every one seen so far
-                if name not in self.seen:
-                    self.seen.add(name)
-                    self.columns.append(name)
-            feed = self.classifier.feed
-            for text, event in rows:
-                time = epoch(event.pop("_time", None))
-                record = (columns, text)
-                if time is None or self.untimed:
-                    out += self.take(record, event, time)
-                    continue
-                self.last_time = time
+            self.count(body)
+        if not finished:
+            return ""
+        return self.labelled()
+
+    def count(self, body):
+        """Pass 1 over one chunk: each record into the aggregates and onto the spill."""
+        columns, rows = self.rows(body)
+        for name in columns:                    # the reply's columns: every one seen
+            if name not in self.seen:
+                self.seen.add(name)
+                self.columns.append(name)
+        add = self.classifier.add
+        batch = []
+        for text, event in rows:
+            time = epoch(event.pop("_time", None))
+            if time is None:
+                self.untimed += 1
+            try:
+                add(event, time)
+            except Exception:  # a bad record must not fail the search: it goes on without labels
+                self.failures += 1
+                event = None
+            batch.append((text, event, time))
+        if self.spill is None:
+            self.spill = self._spill_file()
+        marshal.dump((columns, batch), self.spill)
+
+    def labelled(self):
+        """Pass 2: the spill read back, each record labelled, the reply body written to a file."""
+        out = self._spill_file()
+        out.write((_csv_line(self.columns + list(self.label_fields)) + "\n").encode("utf-8"))
+        if self.spill is not None:
+            self.spill.seek(0)
+            label = self.classifier.label
+            while True:
                 try:
-                    out += feed(event, time, record)
-                except Exception:  # a bad record must not fail the search: it goes on without labels
-                    out += self.feed(record, None, time)
-            out = self.unwrapped(out)
-        if finished:
-            out += self.end()
-        return self.reply(out) if out else ""
+                    columns, batch = marshal.load(self.spill)
+                except EOFError:
+                    break
+                pairs = (((columns, text), label(event, time) if event is not None else None)
+                         for text, event, time in batch)
+                out.write(self.lines(pairs).encode("utf-8", "replace"))
+            self.spill.close()
+            self.spill = None
+        self.report()
+        return out
 
     def rows(self, body):
         """A body's header (a tuple) and an iterable of its records as (CSV text, the core's event
@@ -200,11 +178,11 @@ class Backscatter(Command):
                                           for name, cell in zip(columns, row) if cell and name in _READ}))
         return columns, rows
 
-    def reply(self, pairs):
-        """The reply body for (record, labels) pairs: the columns seen so far and the labels."""
+    def lines(self, pairs):
+        """The reply's lines for (record, labels) pairs, padded to the columns seen."""
         columns = self.columns
         label_cells = self.label_cells
-        lines = [_csv_line(columns + list(self.label_fields)) + "\n"]
+        lines = []
         put = lines.append
         last = pad = None                           # a record's header (records come chunk by chunk), its padding
         for (header, text), labels in pairs:
@@ -234,10 +212,7 @@ class Backscatter(Command):
         if self.failures:
             self.warn(f"backscatter could not label {self.failures} record(s); "
                       "they were passed through without bs_ fields")
-        self.failures = 0
-        early = self.classifier.released_early
-        if early:
-            self.warn(f"backscatter labelled {early} event(s) before their window had passed (more than "
-                      f"{self.classifier.max_held} events in one window); their labels may miss what came "
-                      "after them")
-            self.classifier.released_early = 0
+        if self.untimed:
+            self.warn(f"backscatter: {self.untimed} event(s) without a readable _time were labelled by what "
+                      "each shows alone, and counted with no other")
+        self.failures = self.untimed = 0

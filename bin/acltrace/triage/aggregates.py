@@ -1,0 +1,179 @@
+"""The order-free counters the labels are read from (docs/DESIGN.md section 4).
+
+Each ACL event counts in a few aggregates, one per key it belongs to (``event_keys``), in the bucket
+of its time (``width`` seconds aligned on the epoch). An aggregate holds what Splunk's ``stats``
+computes, so the same numbers come from ``stats count sum(packets) values(x) min(_time) max(_time)
+by key, bucket``: events, packets, the distinct values of one field (the smallest
+``DISTINCT_CAP``, as ``values()`` sorts them: the same whatever the order), the first and last time.
+Adding is commutative: the aggregates of a stream are the same in any order, and so are the labels.
+
+Keys (``src``/``dest``: the event's addresses; ``dvc`` falls back to ``host`` as Splunk's add-ons do):
+
+- ``("victim", src) -> dest``: answer-shaped events (RST, SYN/ACK, a service's reply, ICMP errors),
+  denied or permitted: a flood victim answers many addresses that never asked;
+- ``("net", dest prefix) -> src``: denied answers into one /16 (IPv6 /48): many victims each answering
+  a few times (carpet-bombing backscatter);
+- ``("peers", server) -> client``: a permitted request from client to server: the server's answers to
+  the client are solicited, not backscatter;
+- ``("hosts", src, proto, port or ICMP type) -> dest`` and ``("ports", src, dest) -> (proto, port)``:
+  denied probes (horizontal and vertical scans), across devices; a permitted probe counts in neither
+  but is read against them;
+- ``("spread", proto, port) -> src`` and ``("spread_dests", proto, port) -> dest``: denied probes of
+  one service from many sources (distributed scans);
+- ``("intf", dvc, interface, kind) -> src``: sources arriving on an interface, ``kind`` public or
+  private (RFC 1918, 100.64/10): a private source on an interface of Internet sources is spoofed.
+
+Memory: one aggregate per key and bucket it was seen in, each with at most ``2 x DISTINCT_CAP`` values:
+it grows with keys x buckets, never with events.
+"""
+from typing import Optional
+
+from acltrace.triage.signatures import answer_shape, late_session_packet, private_source, probe_shape
+
+DISTINCT_CAP = 64      # distinct values an aggregate keeps (at least every rule's threshold)
+
+
+class Agg:
+    """One key's counters in one bucket, or merged over a window of buckets."""
+    __slots__ = ("bucket", "events", "packets", "values", "tmin", "tmax", "capped")
+
+    def __init__(self, bucket: int, time: float):
+        self.bucket = bucket
+        self.events = self.packets = 0
+        self.values: set = set()
+        self.tmin = self.tmax = time
+        self.capped = False        # values beyond DISTINCT_CAP were dropped
+
+    def add(self, value, packets: int, time: float) -> None:
+        self.events += 1
+        self.packets += packets
+        if value is not None:
+            values = self.values
+            values.add(value)
+            if len(values) > 2 * DISTINCT_CAP:
+                self._trim()
+        if time < self.tmin:
+            self.tmin = time
+        elif time > self.tmax:
+            self.tmax = time
+
+    def merge(self, other: "Agg") -> None:
+        self.events += other.events
+        self.packets += other.packets
+        self.values |= other.values
+        self.capped = self.capped or other.capped
+        if len(self.values) > 2 * DISTINCT_CAP:
+            self._trim()
+        self.tmin, self.tmax = min(self.tmin, other.tmin), max(self.tmax, other.tmax)
+
+    def _trim(self) -> None:
+        """Keep the smallest DISTINCT_CAP values: those the whole stream's smallest come from."""
+        self.values = set(sorted(self.values)[:DISTINCT_CAP])
+        self.capped = True
+
+    def distinct(self) -> tuple:
+        """(number of distinct values, at most DISTINCT_CAP; True when there were more)."""
+        n = len(self.values)
+        return min(n, DISTINCT_CAP), self.capped or n > DISTINCT_CAP
+
+    def seconds(self) -> float:
+        return self.tmax - self.tmin
+
+
+def prefix(ip: str) -> str:
+    """The /16 of an IPv4 address ('10.20.0.0/16'), the /48 of an IPv6 one ('2001:db8:1::/48')."""
+    if ":" in ip:
+        groups = ip.lower().split(":")[:3]
+        return ":".join(groups) + "::/48" if len(groups) == 3 and "" not in groups else ip.lower()
+    parts = ip.split(".")
+    return f"{parts[0]}.{parts[1]}.0.0/16" if len(parts) == 4 else ip
+
+
+def as_packets(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def event_keys(ev: dict) -> tuple:
+    """The (key, value) pairs ``ev`` counts in (see the module doc); value None: read, not counted."""
+    src, dest = ev["src_ip"], ev.get("dest_ip")
+    if not dest or late_session_packet(ev):
+        return ()
+    denied = ev.get("action") != "allowed"
+    keys: list = []
+    if answer_shape(ev):
+        keys.append((("victim", src), dest))
+        if denied:
+            keys.append((("net", prefix(dest)), src))
+    probe = probe_shape(ev)
+    if probe is not None:
+        if denied:
+            keys += ((("hosts", src) + probe, dest), (("ports", src, dest), probe),
+                     (("spread",) + probe, src), (("spread_dests",) + probe, dest))
+        else:
+            keys += ((("hosts", src) + probe, None), (("ports", src, dest), None))
+            if probe[0] != "icmp":
+                keys.append((("peers", dest), src))      # the server dest talks with src
+    interface = ev.get("src_interface")
+    if interface:
+        kind = "private" if private_source(src) else "public"
+        keys.append((("intf", ev.get("dvc") or ev.get("host") or "", interface, kind), src))
+    return tuple(keys)
+
+
+class Aggregates:
+    """Aggregates per key and bucket (``add``), merged over a window of buckets (``window``)."""
+
+    def __init__(self, width: float):
+        self.width = width
+        self._aggs: dict = {}       # key -> its Agg when in one bucket, else {bucket: Agg}
+        self._merged: dict = {}     # (key, first, last bucket) -> the merged Agg (a cache)
+
+    def add(self, key: tuple, value, packets: int, time: float, bucket: int) -> None:
+        all_aggs = self._aggs
+        entry = all_aggs.get(key)
+        if entry is None:                       # most keys: one bucket, held as its bare Agg
+            agg = all_aggs[key] = Agg(bucket, time)
+        elif type(entry) is Agg:
+            agg = entry
+            if entry.bucket != bucket:
+                agg = Agg(bucket, time)
+                all_aggs[key] = {entry.bucket: entry, bucket: agg}
+        else:
+            agg = entry.get(bucket)
+            if agg is None:
+                agg = entry[bucket] = Agg(bucket, time)
+        agg.add(value, packets, time)
+
+    def window(self, key: tuple, first: int, last: int) -> Optional[Agg]:
+        """``key``'s aggregate over buckets ``first`` to ``last``, or None when it has no events there."""
+        entry = self._aggs.get(key)
+        if entry is None:
+            return None
+        if type(entry) is Agg:
+            return entry if first <= entry.bucket <= last else None
+        cached = (key, first, last)
+        merged = self._merged.get(cached, False)
+        if merged is False:
+            merged = None
+            for bucket, agg in entry.items():
+                if first <= bucket <= last:
+                    if merged is None:
+                        merged = Agg(bucket, agg.tmin)
+                    merged.merge(agg)
+            self._merged[cached] = merged
+        return merged
+
+    def buckets(self, key: tuple) -> list:
+        """The buckets ``key`` has events in."""
+        entry = self._aggs.get(key)
+        if entry is None:
+            return []
+        return [entry.bucket] if type(entry) is Agg else list(entry)
+
+    def size(self) -> int:
+        """Aggregates + distinct values held: what the memory bound counts."""
+        aggs = [agg for entry in self._aggs.values() for agg in (entry.values() if type(entry) is dict else (entry,))]
+        return len(aggs) + sum(len(agg.values) for agg in aggs) + len(self._merged)
