@@ -316,7 +316,19 @@ def test_arp_for_the_source_itself_is_the_host_not_a_router():
     topo = Topology(MACS, NEIGHBORS, rows)
     assert topo.trace(host, RTR, UPLINK, src_ip="198.51.100.9").verdict == "not_found"
     assert topo.trace(host, RTR, UPLINK, src_ip="2001:DB8::9").verdict == "not_found"     # one address, two spellings
-    assert topo.trace(host, RTR, UPLINK, src_ip="not an address").verdict == "router_hop"
+    assert topo.trace(host, RTR, UPLINK, src_ip="not an address").verdict == "not_found"
+
+
+def test_a_spoofing_host_is_not_a_router():
+    """Blaster's host sends from 127.0.0.1 (its RSTs) or from spoofed addresses in its own /16 (its SYNs):
+    ARP gives its MAC for its real address, which is not the source, and still it is no router."""
+    host = "00:50:56:aa:00:02"
+    topo = Topology(MACS, NEIGHBORS, ARP + [arp("10.20.0.15", host, UPLINK), arp("10.1.10.50", PC, UPLINK)])
+    for src in ("127.0.0.1", "10.20.77.3", "169.254.1.1", "fe80::1", "0.0.0.0"):
+        assert topo.trace(host, RTR, UPLINK, src_ip=src).verdict == "not_found", src
+    # a host that a MAC table has on an edge port is that port, whatever its source says
+    t = topo.trace(PC, RTR, UPLINK, src_ip="192.0.2.77")
+    assert (t.verdict, t.switch, t.port) == ("edge_port", ACC2, "FastEthernet0/7")
 
 
 def test_the_source_address_does_not_change_the_earlier_rules(campus):

@@ -15,7 +15,9 @@ answers per event and is cached. The rules:
 - verdicts, the first that applies:
   ``router_hop``: ARP on the logging device's interface gives the MAC for a neighbour's management
   address, or for an address behind the router that is the neighbour there, or (given the packet's
-  ``src_ip``) for another address than the source: the next hop that forwarded it; the MAC is a router
+  ``src_ip``, when no MAC table has the MAC) for an address other than the source and not in its /16
+  (a spoofing host's source is; 127.0.0.1 and link-local say nothing): the next hop that forwarded it;
+  the MAC is a router
   neighbour's own; the trail ends on a port facing a router; no MAC table has it and its OUI is a
   router vendor's (weak: said so in the reason);
   ``ambiguous``: on several live edge ports (last seen within ``window``, default 1 h, of the newest
@@ -267,7 +269,7 @@ class Topology:
             elif any(self._pure_router(k) for k in links):
                 nkey = next(k for k in links if self._pure_router(k))
                 why = f"behind the {_protocol(links[nkey])} {self._name(nkey)}, a router"
-            elif src is not None and not is_source:
+            elif not is_source and m not in self._sightings and _forwarded(src, ip):
                 return Trace(m, "router_hop", f"router hop: ARP on {at} gives this MAC for {ip}, not the packet's "
                              f"source {src}: the next-hop router that forwarded it", self._name(dkey), intf,
                              path=(at,), router={"name": "", "ip": ip})
@@ -391,6 +393,17 @@ class _Trail:
             if len(hops) > len(best[0]):
                 best = (hops, t is not None)
         return best
+
+
+def _forwarded(src: Optional[object], ip: str) -> bool:
+    """Whether a packet from ``src`` came through the host ARP gives its MAC for, at ``ip``: ``src`` is an
+    address a router forwards from, outside ``ip``'s /16 (a host that spoofs its source says 127.0.0.1 or
+    stays in its own /16, as Blaster does)."""
+    if not isinstance(src, (ipaddress.IPv4Address, ipaddress.IPv6Address)) or (
+            src.is_loopback or src.is_unspecified or src.is_multicast or src.is_link_local):
+        return False
+    there = _address(ip)
+    return not (src.version == 4 and isinstance(there, ipaddress.IPv4Address) and int(src) >> 16 == int(there) >> 16)
 
 
 def _address(value: object) -> Optional[object]:
