@@ -6,7 +6,8 @@ an SNMP poll's names of one port are one port); ``Topology.trace(mac, dvc, src_i
 answers per event and is cached. The rules:
 
 - a port is an uplink when it has a CDP/LLDP neighbour that is a switch or a router or does not say
-  (a phone, station or access point leaves the port an edge, whatever bridge it also says), is a LAG
+  (a phone, station or access point leaves the port an edge, whatever bridge it also says; CDP's
+  Cisco APs say Trans-Bridge, their AIR- platform tells them), is a LAG
   or peer-link, or carries the MAC of another known switch or router (a switch's CPU entry, or the MAC
   ARP gives for a neighbour's address; a phone's own MAC leaves its port an edge);
 - the trail crosses each uplink sighting to the neighbour's sighting of the MAC (across a LAG whose
@@ -17,9 +18,8 @@ answers per event and is cached. The rules:
   address, or for an address behind the router that is the neighbour there, or (given the packet's
   ``src_ip``, when no MAC table has the MAC) for an address other than the source and not in its /16
   (a spoofing host's source is; 127.0.0.1 and link-local say nothing): the next hop that forwarded it;
-  the MAC is a router
-  neighbour's own; the trail ends on a port facing a router; no MAC table has it and its OUI is a
-  router vendor's (weak: said so in the reason);
+  the MAC is a router neighbour's own; the trail ends on a port facing a router; no MAC table has it
+  and its OUI is a router vendor's (weak: said so in the reason);
   ``ambiguous``: on several live edge ports (last seen within ``window``, default 1 h, of the newest
   edge sighting), or on one edge port with ``many_macs`` (default 8) or more MACs: a hub or
   unmanaged switch (not an access point's port: its clients); ``edge_port``; ``uplink_only``: the edge
