@@ -191,7 +191,10 @@ class Incidents:
             return
         key = incident_key(event, label)
         buckets = self._buckets.setdefault(key, {})
-        bucket = int(time // self.timeout)
+        try:
+            bucket = int(time // self.timeout)
+        except OverflowError:           # a time no float holds (10**400): a bucket of its own
+            bucket = time
         inc = buckets.get(bucket)
         if inc is None:
             inc = buckets[bucket] = _Open(key, time)
