@@ -19,18 +19,21 @@ Keys (``src``/``dest``: the event's addresses; ``dvc`` falls back to ``host`` as
   denied probes (horizontal and vertical scans), across devices; a permitted probe counts in neither
   but is read against them;
 - ``("spread", proto, port) -> src`` and ``("spread_dests", proto, port) -> dest``: denied probes of
-  one service from many sources (distributed scans);
+  one service from many sources (distributed scans), not answer-shaped ones;
 - ``("intf", dvc, interface, kind) -> src``: sources arriving on an interface, ``kind`` public or
   private (RFC 1918, 100.64/10): a private source on an interface of Internet sources is spoofed.
 
 Memory: one aggregate per key and bucket it was seen in, each with at most ``2 x DISTINCT_CAP`` values:
 it grows with keys x buckets, never with events.
 """
+from sys import intern
 from typing import Optional
 
 from acltrace.triage.signatures import answer_shape, late_session_packet, private_source, probe_shape
 
 DISTINCT_CAP = 64      # distinct values an aggregate keeps (at least every rule's threshold)
+MERGED_CACHE = 20_000  # windows merged and kept for the events after (a bound, not a need)
+_PROBES: dict = {}     # (protocol, port or ICMP type) -> itself: the values of the ports keys, shared
 
 
 class Agg:
@@ -98,20 +101,24 @@ def as_packets(value) -> int:
 
 def event_keys(ev: dict) -> tuple:
     """The (key, value) pairs ``ev`` counts in (see the module doc); value None: read, not counted."""
-    src, dest = ev["src_ip"], ev.get("dest_ip")
+    dest = ev.get("dest_ip")
     if not dest or late_session_packet(ev):
         return ()
+    src, dest = intern(ev["src_ip"]), intern(dest)      # one string per address, however many events name it
     denied = ev.get("action") != "allowed"
     keys: list = []
-    if answer_shape(ev):
+    answer = answer_shape(ev)
+    if answer:
         keys.append((("victim", src), dest))
         if denied:
             keys.append((("net", prefix(dest)), src))
     probe = probe_shape(ev)
     if probe is not None:
+        probe = _PROBES.setdefault(probe, probe) if len(_PROBES) < 2**18 else probe   # one tuple each
         if denied:
-            keys += ((("hosts", src) + probe, dest), (("ports", src, dest), probe),
-                     (("spread",) + probe, src), (("spread_dests",) + probe, dest))
+            keys += ((("hosts", src) + probe, dest), (("ports", src, dest), probe))
+            if not answer:                  # distributed scanners probe from ephemeral ports
+                keys += ((("spread",) + probe, src), (("spread_dests",) + probe, dest))
         else:
             keys += ((("hosts", src) + probe, None), (("ports", src, dest), None))
             if probe[0] != "icmp":
@@ -163,6 +170,8 @@ class Aggregates:
                     if merged is None:
                         merged = Agg(bucket, agg.tmin)
                     merged.merge(agg)
+            if len(self._merged) >= MERGED_CACHE:
+                self._merged.clear()
             self._merged[cached] = merged
         return merged
 

@@ -64,6 +64,7 @@ READS = ("action", "dest_host", "dest_ip", "dest_port", "dvc", "host", "icmp_typ
          "protocol_version", "reason", "src_interface", "src_ip", "src_port", "tcp_flag", "transport",
          "vendor_action")
 
+SCANNER_CACHE = 20_000              # sources' scan verdicts kept for their next events
 COARSE_SCALES = (3600.0, 21600.0)   # 1 h and 6 h, beside the finest scale (the window)
 BACKSCATTER_MIN_ANSWERS = 25        # CAIDA: >= 25 packets ...
 BACKSCATTER_MIN_SECONDS = 60.0      # ... over >= 60 s per victim
@@ -310,6 +311,8 @@ class Classifier:
             else:
                 target = f"horizontal scan of {key[2]} port {key[3]} on {count} hosts"
             best = (n, (target, agg.seconds(), n / minimum))
+        if len(self._scanners) >= SCANNER_CACHE:
+            self._scanners.clear()
         found = self._scanners[cached] = best[1] if best is not None else None
         return found
 
