@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 from conftest import BIN
-from offline import SAMPLE, acltrace, expected_events
+from offline import SAMPLE, acltrace, expected_events, triage_json
 
 LINE_CAP = 65536
 BLASTER = ("%SEC-6-IPACCESSLOGP: list 101 denied tcp 127.0.0.1(80) (FastEthernet0/1 000d.56aa.1b2c) -> "
@@ -39,9 +39,11 @@ def test_a_time_no_calendar_holds_is_counted_not_fatal(command):
     run = acltrace(command, "--year", "2026", *json_output, stdin=wild + SAMPLE.read_bytes())
     assert run.returncode == 0, run.stderr
     assert b"Traceback" not in run.stderr
-    assert f"{len(WILD_STAMPS)} ACL event(s) skipped".encode() in run.stderr
-    if command == "label":
-        assert len(run.stdout.splitlines()) == sample_events()
+    assert f"{len(WILD_STAMPS)} ACL event(s) whose device time cannot be placed".encode() in run.stderr
+    if command == "label":                          # labelled on their own, with no time
+        records = [json.loads(line) for line in run.stdout.splitlines()]
+        assert len(records) == sample_events() + len(WILD_STAMPS)
+        assert [r["time"] for r in records[:len(WILD_STAMPS)]] == [None] * len(WILD_STAMPS)
     else:
         summary = json.loads(run.stdout)["summary"]
         assert summary["events_without_time"] == len(WILD_STAMPS)
@@ -49,13 +51,20 @@ def test_a_time_no_calendar_holds_is_counted_not_fatal(command):
 
 
 def test_the_years_a_calendar_holds_still_count():
-    edges = stamped("0001-01-01T00:00:00Z") + stamped("9999-12-31T23:59:59Z")
-    run = acltrace("triage", "--format", "json", stdin=edges)
-    assert run.returncode == 0, run.stderr
-    document = json.loads(run.stdout)
-    assert document["summary"]["events_without_time"] == 0
-    assert sorted(row["first_seen"] for row in document["incidents"]) == [
-        "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+    for year, stamp in (("1", "0001-01-01T00:00:00Z"), ("9999", "9999-12-31T23:59:59Z")):
+        run = acltrace("triage", "--format", "json", "--year", year, stdin=stamped(stamp))
+        assert run.returncode == 0, run.stderr
+        document = json.loads(run.stdout)
+        assert document["summary"]["events_without_time"] == 0
+        assert [row["first_seen"] for row in document["incidents"]] == [stamp]
+
+
+def test_a_stamp_far_from_the_others_is_unplaced_and_moves_nothing():
+    """A clock reset to 1993 and one set to 2030 among the sample's lines: counted, labelled alone."""
+    odd = stamped("Mar  1 1993 00:01:02") + stamped("Dec 31 2030 23:00:00")
+    document = triage_json(stdin=SAMPLE.read_bytes() + odd)
+    assert document["summary"]["events_without_time"] == 2
+    assert document["incidents"] == triage_json(str(SAMPLE))["incidents"]
 
 
 def test_a_devices_row_whose_time_no_calendar_holds_is_an_unknown_time(tmp_path):
@@ -73,7 +82,7 @@ def test_a_devices_row_whose_time_no_calendar_holds_is_an_unknown_time(tmp_path)
     log = stamped("2026-11-24T10:17:55Z").replace(b"000d.56aa.1b2c", b"0200.0000.0001")
     run = acltrace("triage", "--devices", str(rows), stdin=log)
     assert run.returncode == 0, run.stderr
-    assert b"plugged into sw9 Gi0/1" in run.stdout
+    assert b"plugged into sw9 GigabitEthernet0/1" in run.stdout
 
 
 # --- options out of range ---------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def test_options_parse_as_splunklib_did_with_its_error_texts():
 # -- getinfo, through the commands --------------------------------------------------------------------
 
 @pytest.mark.parametrize("command,kind", [("aclparse", "streaming"), ("backscatter", "stateful"),
-                                          ("aclincidents", "reporting"), ("mactrace", "streaming"),
+                                          ("aclincidents", "reporting"), ("mactrace", "stateful"),
                                           ("showtables", "streaming")])
 def test_getinfo_says_each_commands_type_and_nothing_it_does_not_mean(command, kind):
     result = scp.run_command(command)
@@ -180,7 +180,7 @@ def test_getinfo_says_each_commands_type_and_nothing_it_does_not_mean(command, k
     assert result.getinfo_chunk.body == b""
     if command == "aclincidents":                   # a reporting command names what it reads
         assert info["run_in_preview"] is False
-        assert {"_time", "bs_label", *FIELDS} == set(info["required_fields"])
+        assert {"_time", "bs_label", "host", *FIELDS} == set(info["required_fields"])
     else:                                           # the others pass every field on
         assert "required_fields" not in info
 
