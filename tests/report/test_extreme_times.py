@@ -22,12 +22,12 @@ SUMMARY = {"sources": ["-"], "acl_events": 3, "labels": {"blaster_backscatter": 
 
 def rows_at(*times):
     """One incident per time, each at its own place (incidents.Incidents' rows and patterns)."""
-    inc, rows = Incidents(), []
+    inc = Incidents()
     for number, time in enumerate(times):
         ev = parse_event(f"Nov 24 10:00:00 r{number} 1: %SEC-6-IPACCESSLOGP: list 101 denied tcp 127.0.0.1(80) "
                          "(Ethernet0/1 000b.bf55.4c70) -> 10.20.1.1(1515), 1 packet")
-        rows += inc.feed(ev, {"bs_label": "blaster_backscatter"}, time)
-    return rows + inc.finish(), inc.patterns()
+        inc.add(ev, {"bs_label": "blaster_backscatter"}, time)
+    return inc.finish(), inc.patterns()
 
 
 def render(fmt, rows, patterns):
