@@ -126,6 +126,8 @@ def _arguments() -> argparse.ArgumentParser:
     _devices_options(trace)
     trace.add_argument("--dvc", metavar="DEVICE", help="the device that logged the MAC (starts the path there)")
     trace.add_argument("--interface", metavar="IF", help="the interface it logged the MAC on")
+    trace.add_argument("--src-ip", metavar="IP", help="the packet's source address (an ARP entry of the logging "
+                                                      "router for another address then names the next-hop router)")
     trace.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     trace.set_defaults(run=_trace)
 
@@ -340,7 +342,7 @@ def _trace(args: argparse.Namespace) -> int:
         _say(f"acltrace trace: {args.mac!r} is not a MAC address")
         return 2
     inputs = _Inputs()
-    trace = _topology(args, inputs).trace(args.mac, args.dvc, args.interface)
+    trace = _topology(args, inputs).trace(args.mac, args.dvc, args.interface, src_ip=args.src_ip)
     out = _stdout(text=args.format == "text")
     found = dict(mac=trace.mac, vendor=mac_vendor(trace.mac), **trace.as_dict())
     if args.format == "json":

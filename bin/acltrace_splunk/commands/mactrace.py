@@ -49,8 +49,8 @@ class MacTrace(RecordCommand):
             mac = one(record.get(mac_field))
             if mac and topology is not None:
                 try:
-                    fields = topology.trace(mac, one(record.get(dvc_field)),
-                                            one(record.get(interface_field))).fields()
+                    fields = topology.trace(mac, one(record.get(dvc_field)), one(record.get(interface_field)),
+                                            src_ip=one(record.get("src_ip"))).fields()
                 except Exception:  # a bad value must not fail the search: the event goes on untraced
                     self.failures += 1
             for name in self.trace_fields:
