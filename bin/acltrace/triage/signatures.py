@@ -183,10 +183,11 @@ def blaster_flood_signature(ev: dict) -> Optional[str]:
     port = as_int(ev.get("src_port"))
     if port not in BLASTER_SOURCE_PORTS:
         return None
-    src = ev.get("src_ip") or "?"
-    return (f"TCP to 255.255.255.255:80 from port {port} (1000-1999) of {src}: Blaster's SYN flood "
-            f"when windowsupdate.com does not resolve; sources are spoofed inside the infected host's "
-            f"{slash16(src)}")
+    src = ev.get("src_ip") or ""
+    net = slash16(src)
+    return (f"TCP to 255.255.255.255:80 from port {port} (1000-1999){f' of {src}' if src else ''}: Blaster's "
+            f"SYN flood when windowsupdate.com does not resolve; sources are spoofed inside the infected host's "
+            f"{net or '/16'}")
 
 
 def late_session_packet(ev: dict) -> Optional[str]:
@@ -208,10 +209,12 @@ def answer_shape(ev: dict) -> Optional[str]:
     transport = ev.get("transport")
     if transport == "tcp":
         flags = ev.get("tcp_flag", "").upper()
+        sport = as_int(ev.get("src_port"))
+        from_port = f" from port {sport}" if sport is not None else ""
         if "RST" in flags:
-            return f"RST from port {as_int(ev.get('src_port'))}"
+            return f"RST{from_port}"
         if "SYN" in flags:
-            return f"SYN/ACK from port {as_int(ev.get('src_port'))}" if "ACK" in flags else None
+            return f"SYN/ACK{from_port}" if "ACK" in flags else None
         if flags:
             return None                                   # mid-session flags: late_session_packet
         return _service_reply("TCP", ev)
@@ -249,9 +252,28 @@ def probe_shape(ev: dict) -> Optional[tuple]:
 
 
 def slash16(ip: str) -> str:
-    """'10.20.7.42' -> '10.20.0.0/16' (the spoofed /16 of Blaster); '' for other addresses."""
+    """'10.20.7.42' -> '10.20.0.0/16' (the spoofed /16 of Blaster); '' for other addresses (IPv6, and
+    host names such as 'my.public.ip.x', whose dotted parts are no octets)."""
     parts = ip.split(".")
-    return f"{parts[0]}.{parts[1]}.0.0/16" if len(parts) == 4 else ""
+    if len(parts) == 4 and parts[0].isdigit() and parts[1].isdigit() and parts[3].isdigit():
+        return f"{parts[0]}.{parts[1]}.0.0/16"
+    return ""
+
+
+def endpoint(ip: str, port=None) -> str:
+    """'10.1.2.3:80', '[2001:db8::1]:80' (IPv6 in brackets, so the port reads apart), 'port 80' without
+    an address, the address alone without a port, '' with neither."""
+    if not ip:
+        return f"port {port}" if port not in (None, "") else ""
+    if port in (None, ""):
+        return ip
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
+
+
+def _to(ev: dict) -> str:
+    """' to 10.1.2.3' (or a host name), or '' when the event names no destination."""
+    dest = ev.get("dest_ip") or ev.get("dest_host")
+    return f" to {dest}" if dest else ""
 
 
 _CONFIDENCE_TEXT: dict = {}   # confidence -> its two decimals, for the first 1024 values seen
@@ -286,8 +308,8 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
     if martian or device_says_spoof:
         answer = answer_shape(ev)
         if answer and martian:
-            return make_labels("backscatter", f"{answer} of {martian} source {src} to {ev.get('dest_ip') or '?'}: "
-                               f"an answer from a stack reached through a sinkhole or a spoofed address", 0.8)
+            return make_labels("backscatter", f"{answer} of {martian} source {src}{_to(ev)}: an answer from a "
+                               f"stack reached through a sinkhole or a spoofed address", 0.8)
         if martian:
             return make_labels("spoofed_source", f"{martian} source {src} cannot come from the wire "
                                f"and the packet is not an answer: spoofed or misrouted", 0.9)
@@ -297,24 +319,25 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
 
 
 def traffic(ev: dict) -> str:
-    dest = ev.get("dest_ip") or "?"
+    """'denied tcp to 10.1.2.3:22', 'Deny icmp type 8 to 10.0.0.5', 'deny ip': what the event shows."""
+    dest = ev.get("dest_ip") or ev.get("dest_host") or ""
     port = ev.get("dest_port")
     what = ev.get("transport") or "ip"
     action = ev.get("vendor_action") or "logged"
     if port:
-        return f"{action} {what} to {dest}:{port}"
+        return f"{action} {what} to {endpoint(dest, port)}"
     if ev.get("icmp_type"):
-        return f"{action} {what} type {ev['icmp_type']} to {dest}"
-    return f"{action} {what} to {dest}"
+        return f"{action} {what} type {ev['icmp_type']}{' to ' + dest if dest else ''}"
+    return f"{action} {what}{' to ' + dest if dest else ''}"
 
 
 def no_shape(ev: dict) -> dict:
     flags = late_session_packet(ev)
     if flags:
-        return make_labels("none", f"TCP {flags} from {ev['src_ip']}:{ev.get('src_port') or '?'} to "
-                           f"{ev.get('dest_ip') or '?'}:{ev.get('dest_port') or '?'}: a late packet of a "
-                           f"connection the device no longer tracks, not an answer to spoofed traffic and not "
-                           f"a probe", 0.9)
+        dest = endpoint(ev.get("dest_ip") or ev.get("dest_host") or "", ev.get("dest_port"))
+        return make_labels("none", f"TCP {flags} from {endpoint(ev['src_ip'], ev.get('src_port'))}"
+                           f"{' to ' + dest if dest else ''}: a late packet of a connection the device no "
+                           f"longer tracks, not an answer to spoofed traffic and not a probe", 0.9)
     answer = answer_shape(ev)
     if answer:
         return make_labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
