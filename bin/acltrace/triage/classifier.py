@@ -132,7 +132,7 @@ class Classifier:
         try:
             return self._label(event, time)
         except Exception as error:  # one event's bad value must not stop the others
-            return make_labels("none", f"could not be labelled ({type(error).__name__}: {error})", 0.0)
+            return make_labels("none", f"could not be labelled ({type(error).__name__}{': ' + str(error) if str(error) else ''})", 0.0)
 
     def size(self) -> int:
         """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
@@ -185,7 +185,7 @@ class Classifier:
 
     def _backscatter(self, ev: dict, windows: list) -> dict:
         src, dest = ev["src_ip"], ev["dest_ip"]
-        answer = answer_shape(ev) or f"{ev.get('transport')} from service port {ev.get('src_port')}"
+        answer = answer_shape(ev) or f"{(ev.get('transport') or 'ip').upper()} from service port {ev.get('src_port')}"
         window = self._aggregates.window
         peers = window(("peers", src), *windows[-1][1])
         peer_values = peers.values if peers is not None else frozenset()
@@ -204,8 +204,8 @@ class Classifier:
             seconds = agg.seconds()
             few_packets = not permitted or agg.packets <= PERMITTED_PACKETS_PER_DEST * max(1, dests)
             counts = (f"{answers} answer{'s' if answers != 1 else ''} from {src} to {unsolicited}"
-                      f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked, "
-                      f"over {seconds:.0f} s {self._spans[scale]}")
+                      f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked"
+                      f"{f', over {seconds:.0f} s' if seconds >= 1 else ''} {self._spans[scale]}")
             if answers >= BACKSCATTER_MIN_ANSWERS and seconds >= BACKSCATTER_MIN_SECONDS and \
                     unsolicited >= BACKSCATTER_MIN_DESTS and few_packets:
                 let = "let through by the device, " if permitted else ""
@@ -222,7 +222,7 @@ class Classifier:
                 return labels
         if permitted:
             return no_shape(ev)
-        return make_labels("none", f"{answer} to {dest}, denied, but only {first}: a stray answer, not a "
+        return make_labels("none", f"{answer} to {dest}, denied, but only {first or 'this one answer'}: a stray answer, not a "
                            f"flood's backscatter", 0.6)
 
     def _carpet(self, ev: dict, answer: str, windows: list) -> Optional[dict]:
@@ -256,9 +256,10 @@ class Classifier:
         share = private.events / (private.events + public.events)
         if sources < INTERNET_MIN_SOURCES or share > INTERNET_MAX_PRIVATE:
             return None
-        return make_labels("spoofed_source", f"{kind} source {src} on {intf_key[1] or 'the device'} "
-                           f"{intf_key[2]}, an interface of {sources}{'+' if capped else ''} public sources "
-                           f"{self._spans[scale]} ({share:.1%} of its events private): spoofed, or "
+        return make_labels("spoofed_source", f"{kind} source {src} on {' '.join(p for p in intf_key[1:3] if p)}, "
+                           f"an interface of {sources}{'+' if capped else ''} public sources "
+                           f"{self._spans[scale]} ({f'{share:.1%}' if share >= 0.001 else 'under 0.1%'} of its "
+                           f"events private): spoofed, or "
                            f"leaking from a network that should filter it", 0.85)
 
     def _scan(self, ev: dict, keys: dict, windows: list) -> dict:
@@ -269,7 +270,7 @@ class Classifier:
                 target, seconds, strength = found
                 sport = ev.get("src_port")
                 from_port = " from ephemeral ports" if sport and is_ephemeral(int(sport)) else ""
-                return make_labels("scan", f"{target} by {src}{from_port} over {seconds:.0f} s (denied probes "
+                return make_labels("scan", f"{target} by {src}{from_port} {f'over {seconds:.0f} s' if seconds >= 1 else 'within a second'} (denied probes "
                                    f"{self._spans[scale]}): {traffic(ev)}", min(0.99, 0.7 + 0.1 * strength))
         if ev.get("action") != "allowed" and "spread" in keys:
             labels = self._distributed(ev, keys["spread"], windows)
