@@ -132,7 +132,8 @@ class Classifier:
         try:
             return self._label(event, time)
         except Exception as error:  # one event's bad value must not stop the others
-            return make_labels("none", f"could not be labelled ({type(error).__name__}{': ' + str(error) if str(error) else ''})", 0.0)
+            return make_labels("none", f"could not be labelled ({type(error).__name__}"
+                               f"{': ' + str(error) if str(error) else ''})", 0.0)
 
     def size(self) -> int:
         """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
@@ -222,8 +223,8 @@ class Classifier:
                 return labels
         if permitted:
             return no_shape(ev)
-        return make_labels("none", f"{answer} to {dest}, denied, but only {first or 'this one answer'}: a stray answer, not a "
-                           f"flood's backscatter", 0.6)
+        return make_labels("none", f"{answer} to {dest}, denied, but only {first or 'this one answer'}: a stray "
+                           f"answer, not a flood's backscatter", 0.6)
 
     def _carpet(self, ev: dict, answer: str, windows: list) -> Optional[dict]:
         net = prefix(ev["dest_ip"])
@@ -270,7 +271,8 @@ class Classifier:
                 target, seconds, strength = found
                 sport = ev.get("src_port")
                 from_port = " from ephemeral ports" if sport and is_ephemeral(int(sport)) else ""
-                return make_labels("scan", f"{target} by {src}{from_port} {f'over {seconds:.0f} s' if seconds >= 1 else 'within a second'} (denied probes "
+                return make_labels("scan", f"{target} by {src}{from_port} "
+                                   f"{f'over {seconds:.0f} s' if seconds >= 1 else 'within a second'} (denied probes "
                                    f"{self._spans[scale]}): {traffic(ev)}", min(0.99, 0.7 + 0.1 * strength))
         if ev.get("action") != "allowed" and "spread" in keys:
             labels = self._distributed(ev, keys["spread"], windows)
