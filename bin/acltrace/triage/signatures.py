@@ -338,8 +338,15 @@ def no_shape(ev: dict) -> dict:
         return make_labels("none", f"TCP {flags} from {endpoint(ev['src_ip'], ev.get('src_port'))}"
                            f"{' to ' + dest if dest else ''}: a late packet of a connection the device no "
                            f"longer tracks, not an answer to spoofed traffic and not a probe", 0.9)
+    if not ev.get("dest_ip"):
+        named = "names its destination by host name, not address" if ev.get("dest_host") else \
+            "names no destination address"
+        return make_labels("none", f"{traffic(ev)}: the line {named}, so it is not counted with other events; "
+                           f"alone it is neither Blaster nor a martian source", 0.9)
     answer = answer_shape(ev)
-    if answer:
+    if answer and ev.get("action") == "allowed":
         return make_labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
+    if answer:
+        return make_labels("none", f"{answer}{_to(ev)}, denied: a stray answer, not a flood's backscatter", 0.6)
     return make_labels("none", f"{traffic(ev)}: neither an answer to spoofed traffic nor a probe of a "
                        f"scan (no ports or ICMP request to count)", 0.9)
