@@ -169,7 +169,8 @@ def test_options_parse_as_splunklib_did_with_its_error_texts():
 # -- getinfo, through the commands --------------------------------------------------------------------
 
 @pytest.mark.parametrize("command,kind", [("aclparse", "streaming"), ("backscatter", "stateful"),
-                                          ("aclincidents", "reporting"), ("mactrace", "stateful"),
+                                          ("aclincidents", "reporting"), ("aclfindings", "reporting"),
+                                          ("mactrace", "stateful"),
                                           ("showtables", "streaming")])
 def test_getinfo_says_each_commands_type_and_nothing_it_does_not_mean(command, kind):
     result = scp.run_command(command)
@@ -181,6 +182,8 @@ def test_getinfo_says_each_commands_type_and_nothing_it_does_not_mean(command, k
     if command == "aclincidents":                   # a reporting command names what it reads
         assert info["run_in_preview"] is False
         assert {"_time", "bs_label", "host", *FIELDS} == set(info["required_fields"])
+    elif command == "aclfindings":
+        assert info["run_in_preview"] is False and "events" in info["required_fields"]
     else:                                           # the others pass every field on
         assert "required_fields" not in info
 
@@ -344,7 +347,8 @@ def newer_splunkd_getinfo(command, args=()):
     return info
 
 
-@pytest.mark.parametrize("command", ["aclparse", "backscatter", "aclincidents", "mactrace", "showtables"])
+@pytest.mark.parametrize("command", ["aclparse", "backscatter", "aclincidents", "aclfindings", "mactrace",
+                                     "showtables"])
 def test_a_newer_splunkd_session_ending_in_a_finished_empty_chunk(command):
     records = scp.records_to_csv([{"_raw": IOS_DENY, "_time": "1700000000", "bs_label": "none"}])
     chunks = [scp.encode_chunk(newer_splunkd_getinfo(command)),
@@ -390,7 +394,7 @@ def test_no_splunklib_in_the_search_commands():
     """The commands import no splunklib: an SDK upgrade cannot change them under us."""
     code = ("import runpy, sys\n"
             f"sys.argv = ['x']; sys.path.insert(0, {str(scp.BIN)!r})\n"
-            "for name in ('aclparse', 'backscatter', 'aclincidents', 'mactrace', 'showtables'):\n"
+            "for name in ('aclparse', 'backscatter', 'aclincidents', 'aclfindings', 'mactrace', 'showtables'):\n"
             f"    runpy.run_path({str(scp.BIN)!r} + '/' + name + '.py', run_name='not_main')\n"
             "print(sorted(m for m in sys.modules if m.startswith('splunklib')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

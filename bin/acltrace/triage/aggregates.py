@@ -47,8 +47,12 @@ class Agg:
         self.tmin = self.tmax = time
         self.capped = False        # values beyond DISTINCT_CAP were dropped
 
-    def add(self, value, packets: int, time: float) -> None:
-        self.events += 1
+    def add(self, value, packets: int, time: float, events: int = 1, last: Optional[float] = None,
+            capped: bool = False) -> None:
+        """Count ``events`` events (one, or a summary row's share: from ``time`` to ``last``, ``capped``
+        when the row kept only some of its values) with ``value``."""
+        self.events += events
+        self.capped = self.capped or capped
         self.packets += packets
         if value is not None:
             values = self.values
@@ -59,6 +63,8 @@ class Agg:
             self.tmin = time
         elif time > self.tmax:
             self.tmax = time
+        if last is not None and last > self.tmax:
+            self.tmax = last
 
     def merge(self, other: "Agg") -> None:
         self.events += other.events
@@ -138,7 +144,8 @@ class Aggregates:
         self._aggs: dict = {}       # key -> its Agg when in one bucket, else {bucket: Agg}
         self._merged: dict = {}     # (key, first, last bucket) -> the merged Agg (a cache)
 
-    def add(self, key: tuple, value, packets: int, time: float, bucket: int) -> None:
+    def add(self, key: tuple, value, packets: int, time: float, bucket: int, events: int = 1,
+            last: Optional[float] = None, capped: bool = False) -> None:
         all_aggs = self._aggs
         entry = all_aggs.get(key)
         if entry is None:                       # most keys: one bucket, held as its bare Agg
@@ -152,7 +159,7 @@ class Aggregates:
             agg = entry.get(bucket)
             if agg is None:
                 agg = entry[bucket] = Agg(bucket, time)
-        agg.add(value, packets, time)
+        agg.add(value, packets, time, events, last, capped)
 
     def window(self, key: tuple, first: int, last: int) -> Optional[Agg]:
         """``key``'s aggregate over buckets ``first`` to ``last``, or None when it has no events there."""

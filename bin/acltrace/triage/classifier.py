@@ -105,8 +105,11 @@ class Classifier:
 
     # pass 1
 
-    def add(self, event: Optional[dict], time: Optional[float]) -> None:
-        """Count one event (nothing for an event one rule decides alone, or without ACL fields)."""
+    def add(self, event: Optional[dict], time: Optional[float], events: int = 1, last: Optional[float] = None,
+            capped: bool = False) -> None:
+        """Count one event, or ``events`` alike from ``time`` to ``last`` (a summary row's share, ``capped``
+        when the row kept only some of its addresses: see ``findings``); nothing for an event one rule
+        decides alone, or without ACL fields."""
         if not event or not event.get("src_ip") or label_one(event) is not None:
             return
         if time is None:
@@ -120,7 +123,7 @@ class Classifier:
         add = self._aggregates.add
         for key, value in keys:
             if value is not None:
-                add(key, value, packets, time, bucket)
+                add(key, value, packets, time, bucket, events, last, capped)
             if key[0] in ("hosts", "ports"):
                 known = self._probe_keys.setdefault(key[1], {})
                 known[key] = None

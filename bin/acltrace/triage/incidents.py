@@ -32,6 +32,7 @@ and time, not by events.
 """
 import statistics
 import zlib
+from typing import Optional
 
 from acltrace.triage.aggregates import as_packets
 from acltrace.triage.signatures import BLASTER_BROADCAST, blaster_calendar, slash16
@@ -130,11 +131,13 @@ class _Open:
         self.interfaces = SampledCounter(16)
         self.capped = False
 
-    def add(self, ev: dict, time: float) -> None:
-        self.events += 1
+    def add(self, ev: dict, time: float, events: int = 1, last: Optional[float] = None) -> None:
+        self.events += events
         self.packets += as_packets(ev.get("packets"))
-        self.first, self.last = min(self.first, time), max(self.last, time)
+        self.first, self.last = min(self.first, time), max(self.last, time if last is None else last)
         self.hours.add(int(time // 3600) % 24)
+        if last is not None:
+            self.hours.add(int(last // 3600) % 24)
         dest, port = ev.get("dest_ip") or ev.get("dest_host"), ev.get("dest_port")
         if dest:
             self.capped |= _add_capped(self.dests, dest, BUCKET_CAP)
@@ -184,8 +187,9 @@ class Incidents:
         self._buckets: dict = {}        # place -> {bucket: _Open}
         self._history: dict = {}        # place -> [(first, last, events, hours)], at most HISTORY
 
-    def add(self, event: dict, labels: dict, time: float) -> None:
-        """Count one labelled event (``none`` makes no incident)."""
+    def add(self, event: dict, labels: dict, time: float, events: int = 1, last: Optional[float] = None) -> None:
+        """Count one labelled event, or ``events`` alike from ``time`` to ``last`` (a summary row's share);
+        ``none`` makes no incident."""
         label = labels.get("bs_label", "none")
         if label == "none":
             return
@@ -198,7 +202,7 @@ class Incidents:
         inc = buckets.get(bucket)
         if inc is None:
             inc = buckets[bucket] = _Open(key, time)
-        inc.add(event, time)
+        inc.add(event, time, events, last)
 
     def finish(self) -> list:
         """The incidents: each place's buckets joined into runs (see the module doc), by place, in time order."""
