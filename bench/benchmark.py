@@ -17,7 +17,11 @@ and after a change, timed side by side on this noisy machine).
 Only the execute phase is timed (first execute chunk sent -> last reply read); the figure is the
 best of --repeat runs (median shown too); peak RSS is the child's VmHWM (its ru_maxrss would
 include the parent memory it shared until exec). Then, in this process: the core's parse cost per
-line (what the command cannot go below) and the CLI speed against a bare regex loop.
+line (what the command cannot go below), the CLI speed against a bare regex loop, and `acltrace
+label`'s speed (OTHER's too with --compare). Last, the summary path (issue 15): how many rows the
+summary search's stats hand to Python per 1,000 events, on the corpus and on bench/scenario.py's
+night, and aclfindings' CPU on them against aclparse | backscatter's on the same events. With
+``--memory N,...``: peak RSS of aclparse | backscatter and of `acltrace label` over N events.
 """
 import argparse
 import cProfile  # noqa: F401  (used by the profiling wrapper)
@@ -277,6 +281,59 @@ def cli_speed(lines, python):
         return speed, int(done.stderr.decode().split()[-1]) / 1024, bare
 
 
+def label_run(path, python, bin_dir=REPO / "bin"):
+    """Seconds and peak RSS (MB) of `acltrace label FILE` (a process, JSON lines to /dev/null)."""
+    code = ("import re, sys; from acltrace.cli import main; rc = main(['label', '--year', '2026', sys.argv[1]]); "
+            "sys.stderr.write(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]); "
+            "sys.exit(rc)")
+    t = time.perf_counter()
+    done = subprocess.run([python or sys.executable, "-c", code, str(path)], cwd=str(bin_dir),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - t, int(done.stderr.decode().split()[-1]) / 1024
+
+
+def label_memory(count, python):
+    """Peak RSS (MB) and lines/s of `acltrace label` over ``count`` corpus lines (made 100,000 at a time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "acl.log"
+        with path.open("w", encoding="utf-8") as out:
+            for first in range(0, count, 100_000):
+                out.write("\n".join(make_lines(min(100_000, count - first), seed=first)) + "\n")
+        seconds, rss = label_run(path, python)
+    return rss, count / seconds
+
+
+def summary_figures(name, pairs, raw_cpu, python):
+    """Rows the summary search hands to Python per 1,000 ACL events, aclfindings' speed on them, and
+    the search head's Python CPU per labelled event against aclparse | backscatter's (``raw_cpu`` s for
+    the same events)."""
+    from acltrace.triage.findings import summary_rows
+    rows = summary_rows(pairs)
+    records = [{k: (v if isinstance(v, list) else str(v)) for k, v in row.items()} for row in rows]
+    result = scp.run_command("aclfindings", [], [records], python=python)
+    if result.returncode != 0:
+        raise SystemExit(f"aclfindings failed: {result.stderr[-2000:]}")
+    events = len(pairs)
+    ratio = (raw_cpu / events) / (result.execute_cpu_seconds / events) if result.execute_cpu_seconds else 0
+    print(f"{name}: {events:,} ACL events -> {len(rows):,} summary rows ({1000 * len(rows) / events:.0f} per "
+          f"1,000 events); aclfindings {len(rows) / result.execute_seconds:,.0f} rows/s, "
+          f"{len(result.records):,} findings; search-head Python CPU per labelled event: "
+          f"{raw_cpu / events * 1e6:.1f} us (aclparse | backscatter) vs "
+          f"{result.execute_cpu_seconds / events * 1e6:.1f} us (aclfindings on rows) = {ratio:.1f}x less; "
+          f"target >= 20x: {'MET' if ratio >= 20 else 'MISSED'}")
+
+
+def scenario_pairs():
+    """bench/scenario.py's night as (event, Splunk's _time) pairs and as records for the commands."""
+    sys.path.insert(0, str(HERE))
+    import scenario
+    night = scenario.generate(7, 8.0, 1.0)
+    records = [{"_raw": raw, "_time": f"{t:.3f}", "host": "syslog1", "sourcetype": "cisco:ios"}
+               for t, raw, _label, _cls in night]
+    pairs = [(ev, t) for (t, raw, _label, _cls) in night for ev in (parse_event(raw),) if ev is not None]
+    return pairs, records
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=200_000)
@@ -300,6 +357,8 @@ def main(argv=None):
             (acl, bs), seconds = pipeline_memory(count, args.chunk, args.python)
             print(f"{count:,} events through aclparse | backscatter in chunks of {args.chunk:,}: peak RSS "
                   f"aclparse {acl:.0f} MB, backscatter {bs:.0f} MB ({seconds:.0f} s, records made on the way)")
+            rss, speed = label_memory(count, args.python)
+            print(f"{count:,} lines through `acltrace label FILE`: peak RSS {rss:.0f} MB, {speed:,.0f} lines/s")
         return
 
     lines = make_lines(args.records)
@@ -394,6 +453,28 @@ def main(argv=None):
     print(f"\nCLI `acltrace parse FILE` (a process, JSON lines out): {speed:,.0f} lines/s, peak RSS "
           f"{rss:.0f} MB; bare `for line in f: regex.search(line)`: {bare:,.0f} lines/s "
           f"(the CLI at {speed / bare:.2f}x of it: a whole parse and a JSON line against one regex test)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "acl.log"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        seconds, rss = label_run(path, args.python)
+        print(f"CLI `acltrace label FILE` (two passes through a spill, JSON lines out): "
+              f"{len(lines) / seconds:,.0f} lines/s, peak RSS {rss:.0f} MB")
+        if args.compare:
+            other, other_rss = label_run(path, args.python, args.compare.resolve())
+            print(f"  {args.compare.resolve()}'s: {len(lines) / other:,.0f} lines/s, peak RSS {other_rss:.0f} MB "
+                  f"(this one at {other / seconds:.2f}x of it)")
+
+    # issue 15: the counting on the indexers (stats), the labelling of rows on the search head
+    print()
+    pairs = [(ev, float(record["_time"])) for record, line in zip(records, lines)
+             for ev in (parse_event(line),) if ev is not None]
+    summary_figures("mixed corpus", pairs, figures["aclparse"][4] + figures["backscatter"][4], args.python)
+    night, night_records = scenario_pairs()
+    night_bodies = [scp.records_to_csv(night_records)]
+    parsed = scp.run_command(REPO / "bin" / "aclparse.py", [], night_bodies, python=python)
+    raw = scp.run_command(REPO / "bin" / "backscatter.py", [], [c.body for c in parsed.chunks], python=python)
+    summary_figures("scenario", night, parsed.execute_cpu_seconds + raw.execute_cpu_seconds, args.python)
 
     if args.profile:
         print("\ncProfile of the aclparse child (tottime):")

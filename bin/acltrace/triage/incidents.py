@@ -304,7 +304,10 @@ def _trace_step(row: dict) -> str:
     """What to do about where the packets come from, from the row's trace when it has one."""
     mac = row.get("src_mac")
     if not mac:
-        return (f"No source MAC was logged on {_where(row)} (IOS logs it with log-input on the entry): "
+        if not row.get("dvc") and not row.get("src_interface"):
+            return ("The lines name neither the device nor the interface nor a source MAC: find the device that "
+                    "logged them, then the interface the packets come in by.")
+        return (f"No source MAC was logged on {_where(row)} (IOS logs it when the ACL entry has log-input): "
                 f"find where the packets come in there.")
     trace = row.get("trace") or {}
     verdict = trace.get("verdict")
@@ -313,49 +316,74 @@ def _trace_step(row: dict) -> str:
         path = f", traced {trace['path']}" if trace.get("path") else ""
         return f"The source is the machine on {trace['switch']} {trace['port']}{vlan}{path}: isolate that port."
     if verdict == "router_hop":
-        why = f" ({trace['reason']})" if trace.get("reason") else ""
+        why = f" ({str(trace['reason']).rstrip('.')})" if trace.get("reason") else ""
         return f"{mac} is a router hop{why}: the source is behind that router; tell its owner."
-    found = f"The trace of {mac} stopped: {trace['reason']}. " if verdict and trace.get("reason") else ""
+    found = f"The trace of {mac} stopped: {str(trace['reason']).rstrip('.')}. " \
+        if verdict and trace.get("reason") else ""
     return (f"{found}Trace {mac} from {_where(row)} to a switch port (the MAC address tables of the switches "
             f"behind it); if it is a router hop, tell that router's owner.")
 
 
+
 def _explanation(label: str, row: dict, sources: int, flood_sources: bool) -> str:
     """What the incident is, from the facts it has: a count of 0 (a host name for an address, an
-    ICMP probe's ports) or a share of 0 is left out, never printed."""
+    ICMP probe's ports), a share of 0, a missing address or a time no calendar holds is left out,
+    never printed."""
     events, dests, net, share = row["events"], row["dest_count"], row["dest_net"], row["dest_net_share"]
+    src = row.get("src_ip") or ""
+    one = events == 1
     if label == "blaster_backscatter":
         if flood_sources:
-            text = (f"Not a port scan: {_plural(events, 'SYN')} to 255.255.255.255:80 from spoofed sources in "
-                    f"{net} are Blaster's own SYN flood when windowsupdate.com does not resolve; the infected "
-                    f"host is inside {net}.")
+            inside = f" in {net}" if net else ""
+            text = (f"Not a port scan: {_plural(events, 'SYN')} to 255.255.255.255:80 from spoofed sources"
+                    f"{inside} {'is' if one else 'are'} Blaster's own SYN flood when windowsupdate.com does not "
+                    f"resolve; the infected host is inside {net or 'the /16 of those sources'}.")
         else:
             to = f" to {_plural(dests, 'spoofed address', 'spoofed addresses')}" if dests else ""
-            text = (f"Not a port scan: {_plural(events, 'answer')} from 127.0.0.1{to} are Blaster's SYN flood "
-                    f"against windowsupdate.com (sinkholed to 127.0.0.1) answered by the infected host's own stack.")
+            text = (f"Not a port scan: {_plural(events, 'answer')} from 127.0.0.1{to} {'is' if one else 'are'} "
+                    f"the infected host's own stack answering Blaster's SYN flood against windowsupdate.com "
+                    f"(sinkholed to 127.0.0.1).")
             if net and share:
-                text += f" The infected host is most likely inside {net} ({share:.0%} of the destinations)."
+                if dests == 1:
+                    of = "the destination's /16"
+                elif share >= 1:
+                    of = f"all {dests} destinations" if dests else "all the destinations"
+                else:
+                    of = f"{share:.0%} of the destinations" if share >= 0.01 else "under 1% of the destinations"
+                text += f" The infected host is most likely inside {net} ({of})."
+        first = row["first_seen"]
+        # a time no calendar holds (years 1 to 9999 UTC, as logs.device_time.in_calendar) has no day to judge
+        if not (isinstance(first, (int, float)) and -62135596800.0 <= first < 253402300800.0):
+            return text
         if row["blaster_calendar"]:
-            return text + " The dates fit the original Blaster's trigger (day 16 or later, or September-December)."
-        return text + (" The dates are outside the original Blaster's trigger (day 16 or later, or "
+            return text + (" Its first day fits the original Blaster's trigger (day 16 or later, or "
+                           "September-December).")
+        return text + (" Its first day is outside the original Blaster's trigger (day 16 or later, or "
                        "September-December): a variant of the worm, or the infected host's clock is off.")
     if label == "backscatter":
         to = f" to {_plural(dests, 'address', 'addresses')}" if dests else ""
+        replies = "this is a reply to an address" if one else "these are replies to addresses"
         if sources > 1:
             return (f"Not a scan: {_plural(events, 'unsolicited answer')} from {sources} sources{to}: each is "
-                    f"the victim of a flood with spoofed sources (carpet bombing), and these are their replies "
-                    f"to addresses that never asked.")
-        return (f"Not a scan: {_plural(events, 'unsolicited answer')} from {row['src_ip']}{to}: {row['src_ip']} "
-                f"is the victim of a flood with spoofed sources, and these are its replies to addresses that "
-                f"never asked.")
+                    f"the victim of a flood with spoofed sources (carpet bombing), and {replies} that never "
+                    f"asked.")
+        victim = src or "the source"
+        return (f"Not a scan: {_plural(events, 'unsolicited answer')}{' from ' + src if src else ''}{to}: "
+                f"{victim} is the victim of a flood with spoofed sources, and {replies} that never asked.")
     if label == "spoofed_source":
-        return (f"{_plural(events, 'packet')} from {row['src_ip']} on {_where(row)}: a source that cannot be "
-                f"real where it arrived.")
+        packets = max(row.get("packets") or 0, events)
+        if sources > 1:
+            whom = f" from {sources} sources (most often {src})" if src else f" from {sources} sources"
+        else:
+            whom = f" from {src}" if src else ""
+        return (f"{_plural(packets, 'packet')}{whom} on {_where(row)}: {'a source' if sources <= 1 else 'sources'} "
+                f"that cannot be real where {'it' if sources <= 1 else 'they'} arrived.")
     targets = " on ".join(part for part in (
         _plural(row["dest_port_count"], "port") if row["dest_port_count"] else "",
         _plural(dests, "host") if dests else "") if part)
     probed = f" probed {targets}" if targets else " probed"
-    return f"{row['src_ip']}{probed} ({_plural(events, 'event')})."
+    return f"{src or 'The source'}{probed} ({_plural(events, 'event')})."
+
 
 
 def _next_steps(label: str, row: dict) -> str:
@@ -368,6 +396,9 @@ def _next_steps(label: str, row: dict) -> str:
                 "make sure your own egress filtering (BCP 38) is in place.")
     if label == "spoofed_source":
         return f"{trace} Look for a misconfigured or compromised host there; apply uRPF/BCP 38 at the edge."
-    inside = f" {trace}" if row.get("src_mac") else ""
-    return (f"Check whether {row['src_ip']} is yours (then find the host by its MAC) or external (block or "
-            f"report it); see whether any probe was permitted.{inside}")
+    src = row.get("src_ip") or "the source"
+    if row.get("src_mac"):
+        return (f"Check whether {src} is yours (then find the host by its MAC) or external (block or report "
+                f"it); see whether any probe was permitted. {trace}")
+    return (f"Check whether {src} is yours (then find the host by its address) or external (block or report "
+            f"it); see whether any probe was permitted.")
