@@ -609,7 +609,7 @@ def test_the_dashboards_the_issue_names_exist_with_a_time_picker_and_the_base_ma
         assert [i for i in root.iter("input") if i.get("type") == "time"], f"{name} has no time picker"
         queries = " ".join(q.text or "" for q in root.iter("query"))
         bases = ("`acltrace_collector_events`",) if name == "acltrace_collection_health" else (
-            "`acltrace_acl_events`", "`acltrace_labelled_events`")
+            "`acltrace_summary_index`", "inputlookup acltrace_findings")
         assert any(b in queries for b in bases), name
         for search in root.iter("search"):       # every event search has the time picker's range
             query = (search.findtext("query") or "").strip()
@@ -619,20 +619,23 @@ def test_the_dashboards_the_issue_names_exist_with_a_time_picker_and_the_base_ma
                 assert search.findtext("latest") == "$time.latest$", (name, query)
 
 
-def test_triage_shows_traced_incidents_with_a_drilldown_and_an_hour_by_day_heatmap():
+def test_triage_shows_traced_findings_with_a_drilldown_and_an_hour_by_day_heatmap():
     root = ET.parse(VIEWS_DIR / "acltrace_triage.xml").getroot()
     queries = {s.get("id"): s.findtext("query") for s in root.iter("search")}
-    assert "aclincidents | mactrace" in queries["incidents"]
-    table = next(t for t in root.iter("table") if t.find("search").get("base") == "incidents"
+    assert queries["findings"].startswith("| inputlookup acltrace_findings | `acltrace_findings_in_range`")
+    assert queries["hourly"].startswith("`acltrace_summary_index`")
+    table = next(t for t in root.iter("table") if t.find("search").get("base") == "findings"
                  and t.find("fields") is not None)
     shown = {f.strip() for f in table.findtext("fields").split(",")}
-    assert {"label", "dvc", "src_interface", "src_mac", "trace_switch", "trace_port", "dest_net", "pps",
-            "first_seen", "last_seen", "explanation"} <= shown
+    assert {"label", "dvc", "src_interface", "src_mac", "trace_switch", "trace_port", "dest_net", "events",
+            "first_seen", "last_seen", "updated", "explanation"} <= shown
     sets = {s.get("token"): s.text for s in table.iter("set")}
-    # one token per value of the clicked incident (each enters the events' search quoted: see
+    # one token per value of the clicked finding (each enters the events' search quoted: see
     # test_no_value_from_the_data_enters_a_search_unquoted)
     assert set(sets) >= {"sel_label", "sel_dvc", "sel_interface", "sel_mac", "sel_src_ip", "sel_earliest",
                          "sel_latest"}
+    assert all(sets[t] == f"$row.drill_{t[4:]}$" for t in ("sel_dvc", "sel_interface", "sel_mac", "sel_src_ip",
+                                                           "sel_earliest", "sel_latest"))
     heatmap = next(t for t in root.iter("table") if "chart" in (t.findtext("search/query") or ""))
     assert "over day by hour" in heatmap.findtext("search/query")
     assert heatmap.find("format[@type='color']") is not None
