@@ -351,10 +351,6 @@ def _explanation(label: str, row: dict, sources: int, flood_sources: bool) -> st
                 else:
                     of = f"{share:.0%} of the destinations" if share >= 0.01 else "under 1% of the destinations"
                 text += f" The infected host is most likely inside {net} ({of})."
-        first = row["first_seen"]
-        # a time no calendar holds (years 1 to 9999 UTC, as logs.device_time.in_calendar) has no day to judge
-        if not (isinstance(first, (int, float)) and -62135596800.0 <= first < 253402300800.0):
-            return text
         if row["blaster_calendar"]:
             return text + (" Its first day fits the original Blaster's trigger (day 16 or later, or "
                            "September-December).")
