@@ -327,8 +327,7 @@ def _trace_step(row: dict) -> str:
 
 def _explanation(label: str, row: dict, sources: int, flood_sources: bool) -> str:
     """What the incident is, from the facts it has: a count of 0 (a host name for an address, an
-    ICMP probe's ports), a share of 0, a missing address or a time no calendar holds is left out,
-    never printed."""
+    ICMP probe's ports), a share of 0 or a missing address is left out, never printed."""
     events, dests, net, share = row["events"], row["dest_count"], row["dest_net"], row["dest_net_share"]
     src = row.get("src_ip") or ""
     one = events == 1
