@@ -3,8 +3,9 @@ import calendar
 
 import pytest
 
-from acltrace.logs.device_time import event_time, parse_device_time, zone_known
+from acltrace.logs.device_time import parse_device_time, zone_known
 from acltrace.logs.parser import parse_event
+from acltrace.logs.placement import Placer
 
 
 def utc(*args):
@@ -63,8 +64,7 @@ def test_event_time_of_parsed_seed_line():
     ev = parse_event("Aug 4 10:17:54 myhostname 3272392: Aug 4 10:17:53.949 EST: %SEC-6-IPACCESSLOGP: "
                      "list inboundACLname denied tcp 127.0.0.1(80) (Ethernet0/1 000b.bf55.4c70) -> "
                      "192.0.2.9(1515), 1 packet")
-    assert event_time(ev, 2004) == pytest.approx(utc(2004, 8, 4, 15, 17, 53) + 0.949)
-    assert event_time({}, 2004) is None
+    assert parse_device_time(ev["device_time"], 2004) == pytest.approx(utc(2004, 8, 4, 15, 17, 53) + 0.949)
 
 
 @pytest.mark.parametrize("text", [
@@ -74,8 +74,9 @@ def test_event_time_of_parsed_seed_line():
 ])
 def test_a_time_no_calendar_holds_is_unknown(text):
     assert parse_device_time(text, 2026) is None
-    assert event_time(parse_event(f"Nov 24 10:17:55 r1 9: {text}: %SEC-6-IPACCESSLOGP: list 101 denied tcp "
-                                  "10.0.0.1(1) -> 10.0.0.2(2), 1 packet"), 2026) is None
+    ev = parse_event(f"Nov 24 10:17:55 r1 9: {text}: %SEC-6-IPACCESSLOGP: list 101 denied tcp "
+                     "10.0.0.1(1) -> 10.0.0.2(2), 1 packet")
+    assert Placer(year=2026).place(ev) is None
 
 
 @pytest.mark.parametrize("year", [0, -1, 10000, 10**12])

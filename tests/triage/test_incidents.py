@@ -165,7 +165,7 @@ def test_same_incidents_both_orders_on_generated_traffic(repo):
     """One hour of bench/traffic.py through parse -> devtime -> Classifier -> Incidents, both ways."""
     import sys
 
-    from acltrace.logs.device_time import event_time
+    from acltrace.logs.device_time import parse_device_time
     sys.path.insert(0, str(repo / "bench"))
     try:
         import traffic
@@ -175,7 +175,7 @@ def test_same_incidents_both_orders_on_generated_traffic(repo):
     for _t, raw, _label in traffic.generate(seed=4, hours=1.0, scale=0.5):
         ev = parse_event(raw)
         if ev is not None:
-            stream.append((ev, event_time(ev, 2026)))
+            stream.append((ev, parse_device_time(ev["device_time"], 2026)))
     rows, patterns = both_orders(stream)
     labels = {r["label"] for r in rows}
     assert {"blaster_backscatter", "backscatter", "scan", "spoofed_source"} <= labels

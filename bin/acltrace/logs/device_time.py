@@ -1,7 +1,7 @@
 """A device's own timestamp (``device_time`` as the parser keeps it) as epoch seconds.
 
-The offline CLI orders and windows events by this time; inside Splunk the searches use
-``_time`` instead. ``event_time(ev, year)`` reads every form the header grammar accepts
+The offline CLI places events by this time (``placement``); inside Splunk the searches use
+``_time`` instead. ``parse_device_time(text, year)`` reads every form the header grammar accepts
 (``header.DATE_TIME``, ``header.ISO``, an optional zone):
 
 - ``Mar  1 10:00:00.553`` (no year: ``year`` is used), ``Nov 24 2026 10:00:00``,
@@ -68,12 +68,6 @@ def utc(seconds: object) -> Optional[datetime.datetime]:
         return _EPOCH + datetime.timedelta(seconds=seconds)
     except (OverflowError, TypeError):   # rounded up past 9999-12-31T23:59:59.999999; a Decimal
         return None
-
-
-def event_time(ev: dict, year: int) -> Optional[float]:
-    """Epoch seconds of ``ev["device_time"]``; ``year`` completes a stamp that has none."""
-    text = ev.get("device_time")
-    return parse_device_time(text, year) if text else None
 
 
 def parse_device_time(text: str, year: int) -> Optional[float]:
