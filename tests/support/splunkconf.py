@@ -23,9 +23,10 @@ Anything else (a line with no ``=`` outside a stanza header, an unclosed
 file fails the test that reads it.
 """
 import pathlib
+import re
 from typing import Union
 
-__all__ = ["ConfError", "read_conf", "parse_conf"]
+__all__ = ["ConfError", "read_conf", "parse_conf", "expand_macros", "split_pipes", "stats_clause"]
 
 
 class ConfError(ValueError):
@@ -65,3 +66,66 @@ def read_conf(path: Union[str, pathlib.Path]) -> dict[str, dict[str, str]]:
     """Read the .conf file at ``path`` (UTF-8, a BOM allowed) into {stanza: {key: value}}."""
     path = pathlib.Path(path)
     return parse_conf(path.read_text(encoding="utf-8-sig"), str(path))
+
+
+# ---------------------------------------------------------------- SPL, read statically
+
+_MACRO = re.compile(r"`([^`(]+)(?:\(([^`)]*)\))?`")
+
+
+def expand_macros(spl: str, macros: dict, seen: tuple = ()) -> str:
+    """``spl`` with every `macro` (`name(a, b)`: the stanza ``name(2)`` with its ``$arg$``s) replaced by its
+    definition, recursively. An unknown or self-referring macro raises ``KeyError``."""
+    def one(match):
+        name, args = match.group(1).strip(), match.group(2)
+        values = [] if args is None else [a.strip() for a in args.split(",")]
+        key = f"{name}({len(values)})" if args is not None else name
+        if key not in macros:
+            raise KeyError(f"macro {key} is not in macros.conf")
+        if key in seen:
+            raise KeyError(f"macro {key} refers to itself")
+        definition = macros[key]["definition"]
+        for arg, value in zip(macros[key].get("args", "").split(","), values):
+            definition = definition.replace(f"${arg.strip()}$", value)
+        return expand_macros(definition, macros, seen + (key,))
+    return _MACRO.sub(one, spl)
+
+
+def split_pipes(spl: str) -> list:
+    """The commands of a pipeline, split at | outside double quotes and [subsearches], blanks collapsed."""
+    parts, current, quoted, depth, i = [], [], False, 0, 0
+    while i < len(spl):
+        c = spl[i]
+        if quoted and c == "\\" and i + 1 < len(spl):
+            current.append(spl[i:i + 2])
+            i += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c == "[":
+            depth += 1
+        elif not quoted and c == "]":
+            depth -= 1
+        if c == "|" and not quoted and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+        i += 1
+    parts.append("".join(current))
+    return [" ".join(p.split()) for p in parts]
+
+
+def stats_clause(command: str) -> tuple:
+    """([(function, argument, output name)], [by fields]) of a stats or tstats command (``AS`` in any case;
+    a tstats ``from datamodel=...`` and the ``span=`` of its by-clause are left out)."""
+    name, _, body = command.partition(" ")
+    assert name in ("stats", "tstats", "eventstats", "streamstats"), command
+    body = re.sub(r"^(?:\s*\w+=(?:\"[^\"]*\"|\S+))+", "", body)
+    parts = re.split(r"\s+by\s+", body, maxsplit=1, flags=re.I)
+    functions, by = parts[0], parts[1] if len(parts) > 1 else ""
+    functions = re.sub(r"\s+from\s+datamodel=\S+", "", functions, flags=re.I)
+    aggs = [(fn, arg, alias or (f"{fn}({arg})" if arg else fn)) for fn, arg, alias in re.findall(
+        r"(\w+)(?:\(([^()]*)\))?(?:\s+as\s+([\w.]+))?", functions, re.I)]
+    fields = [f for f in by.split() if not re.match(r"^\w+=", f)]
+    return aggs, fields
