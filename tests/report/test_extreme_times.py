@@ -45,7 +45,7 @@ def test_every_format_writes_a_time_no_calendar_holds_as_unknown(wild):
     table = list(csv.DictReader(io.StringIO(render("csv", rows, patterns))))
     assert sorted(row["first_seen"] for row in table) == ["", "2026-11-24T10:00:00Z"]
     text = render("text", rows, patterns)
-    assert "unknown time - unknown time" in text and "2026-11-24T10:00:00Z - 10:00:00Z" in text
+    assert "    unknown time: 1 event to 1 address" in text and "    2026-11-24T10:00:00Z: 1 event to 1 address" in text
     page = render("html", rows, patterns)
     assert page.count('<span class="muted">unknown</span>') == 2
     assert len(re.findall(r'<rect class="bar"', page)) == 1          # the known incident only
@@ -56,7 +56,7 @@ def test_nothing_but_unknown_times_gives_a_page_without_charts():
     rows += [dict(rows[0], first_seen=float("nan"), last_seen=float("nan"))]
     page = render("html", rows, patterns)
     assert "No incident with a known time, no timeline." in page and "No incident with a known time.</p>" in page
-    assert "unknown time - unknown time" in render("text", rows, patterns)
+    assert "    unknown time: 1 event" in render("text", rows, patterns)
 
 
 def test_the_calendars_ends_are_written_and_the_timeline_keeps_to_its_bars():

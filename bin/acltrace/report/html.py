@@ -29,7 +29,17 @@ import math
 from typing import IO
 
 from acltrace.logs.device_time import in_calendar, utc
-from acltrace.report.incident_rows import LABEL_ORDER, TITLES, by_place, count_labels, iso, place_key, place_text
+from acltrace.report.incident_rows import (
+    LABEL_ORDER,
+    TITLES,
+    by_place,
+    count_labels,
+    iso,
+    place_key,
+    place_text,
+    plural,
+    targets_text,
+)
 
 COLORS = {"blaster_backscatter": "#c0392b", "backscatter": "#e67e22", "scan": "#2e86c1",
           "spoofed_source": "#8e44ad"}
@@ -55,11 +65,18 @@ def write_html(out: IO[str], incidents: list, patterns: list, summary: dict) -> 
         _hours_section(incidents, patterns),
         _trace_section(incidents),
         _next_steps_section(incidents),
-        f'<footer>acltrace triage, year {_e(summary.get("year", ""))}, classifier window '
-        f'{_e(_number(summary.get("window")))} s, incident timeout {_e(_number(summary.get("timeout")))} s. '
-        "All times UTC.</footer>",
+        _footer(summary),
     ]
     out.write(PAGE.format(title=_e(title), style=STYLE, body="\n".join(parts), script=SCRIPT))
+
+
+def _footer(summary: dict) -> str:
+    """'acltrace triage, year 2026, classifier window 300 s, incident timeout 300 s. All times UTC.',
+    each setting the summary holds (no year without --year)."""
+    settings = [f"{name} {_number(summary.get(key))}{unit}" for key, name, unit in (
+        ("year", "year", ""), ("window", "classifier window", " s"), ("timeout", "incident timeout", " s"))
+        if _number(summary.get(key))]
+    return f"<footer>{_e(', '.join(['acltrace triage'] + settings))}. All times UTC.</footer>"
 
 
 def _e(value) -> str:
@@ -107,8 +124,8 @@ def _header(incidents: list, summary: dict, counts: dict) -> str:
         shown = ", ".join(f"{_e(n)} {_e(label)}" for label, n in sorted(labels.items(), key=lambda kv: -kv[1]))
         lines.append(f'<p class="muted">Events by label: {shown}.</p>')
     if summary.get("events_without_time"):
-        lines.append(f'<p class="warn">{_e(summary["events_without_time"])} ACL events skipped: '
-                     "their device time cannot be read.</p>")
+        lines.append(f'<p class="warn">{_e(plural(summary["events_without_time"], "ACL event"))} with a device '
+                     "time that cannot be placed: labelled alone, in no incident.</p>")
     if summary.get("unreadable_sources"):
         lines.append('<p class="warn">Not read whole, the report covers what they gave: '
                      f'{_e("; ".join(summary["unreadable_sources"]))}.</p>')
@@ -144,8 +161,9 @@ def _incident_row(number: int, row: dict) -> str:
     trace = row.get("trace") or {}
     share = row.get("dest_net_share")
     net = _e(row.get("dest_net") or "")
-    if net and share is not None:
-        net += f' <span class="muted">({_e(round(share * 100))}%)</span>'
+    if net and share:
+        percent = f"{round(share * 100)}%" if share >= 0.005 else "under 1%"
+        net += f' <span class="muted">({_e(percent)})</span>'
     rate = f"{_e(row['pps'])} pkt/s" if row.get("pps") else ""
     cells = [
         _badge(row["label"]),
@@ -155,8 +173,8 @@ def _incident_row(number: int, row: dict) -> str:
         _e(row.get("src_ip", "")),
         _trace_cell(trace),
         net,
-        f'{_e(row.get("events", ""))}<div class="muted">{_e(row.get("dest_count", ""))} dest, '
-        f'{_e(row.get("dest_port_count", ""))} ports</div>',
+        f'{_e(row.get("events", ""))}' + (f'<div class="muted">{_e(targets_text(row))}</div>'
+                                          if targets_text(row) else ""),
         rate,
         _time(row.get("first_seen")),
         _time(row.get("last_seen")),
@@ -264,7 +282,7 @@ def _timeline_section(incidents: list) -> str:
             x = left + index * bar_w
             parts.append(f'<rect class="bar" data-label="{_e(label)}" x="{x + 1:.1f}" y="{base:.1f}" '
                          f'width="{max(bar_w - 2, 1):.1f}" height="{height:.1f}" fill="{_color(label)}">'
-                         f"<title>{_e(SHORT.get(label, label))}: {_e(_round(value))} events, "
+                         f"<title>{_e(SHORT.get(label, label))}: {_e(_round(value))} {_events(value)}, "
                          f"{_e(iso(low)[:16].replace('T', ' '))} + {_e(_duration(width))}</title></rect>")
     tick = next((step for step in STEPS if step >= width and (nbins * width) / step <= MAX_TICKS),
                 width * math.ceil(nbins / MAX_TICKS))
@@ -286,6 +304,11 @@ def _timeline_section(incidents: list) -> str:
 
 def _round(value: float) -> str:
     return f"{value:.0f}" if value >= 10 or float(value).is_integer() else f"{value:.1f}"
+
+
+def _events(value: float) -> str:
+    """'event' after a count that rounds to 1, else 'events' (the charts' counts are spread, 2.5)."""
+    return "event" if _round(value) == "1" else "events"
 
 
 def _duration(seconds: float) -> str:
@@ -318,7 +341,7 @@ def _hour_cells(values: list, top: float, color: str) -> str:
             alpha = 0.2 + 0.8 * value / top
             ink = "#fff" if alpha > 0.6 else "#1c2833"
             cells.append(f'<td class="hot" style="background:{_rgba(color, alpha)};color:{ink}" '
-                         f'title="{hour:02d}:00: {_e(_round(value))} events">{_e(_round(value))}</td>')
+                         f'title="{hour:02d}:00: {_e(_round(value))} {_events(value)}">{_e(_round(value))}</td>')
         else:
             cells.append(f'<td title="{hour:02d}:00: no events"></td>')
     return "".join(cells)
@@ -384,8 +407,8 @@ def _trace_section(incidents: list) -> str:
             body = (f'<p><span class="verdict v-{_e(trace.get("verdict", ""))}">{_e(trace.get("verdict", ""))}</span> '
                     f'{_e(trace.get("reason", ""))}</p>' + (f'<div class="hops">{chips}</div>' if chips else ""))
         cards.append(f'<div class="trace" data-label="{_e(first["label"])}"><h3>{_badge(first["label"])} {_e(subject)} '
-                     f'<span class="muted">{len(place_rows)} incident(s), '
-                     f'{sum(row.get("events", 0) for row in place_rows)} events</span></h3>{body}</div>')
+                     f'<span class="muted">{plural(len(place_rows), "incident")}, '
+                     f'{plural(sum(row.get("events", 0) for row in place_rows), "event")}</span></h3>{body}</div>')
     return heading + "".join(cards) + "</section>"
 
 

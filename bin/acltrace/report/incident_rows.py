@@ -39,6 +39,19 @@ def place_text(row: dict) -> str:
     return f"{where}, MAC {row['src_mac']}" if row.get("src_mac") else where
 
 
+def plural(n, word: str, words: str = "") -> str:
+    """'1 event', '2 events', '3 addresses' (``words``: the plural when it is not ``word`` + 's')."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def targets_text(row: dict) -> str:
+    """'to 12 addresses, 9 ports', 'to 3 addresses', '': the counts an incident has (a 0 is a fact
+    it lacks: destinations named by host name, ICMP without ports), never '0 addresses'."""
+    parts = [plural(row[name], word, words) for name, word, words in (
+        ("dest_count", "address", "addresses"), ("dest_port_count", "port", "")) if row.get(name)]
+    return f"to {', '.join(parts)}" if parts else ""
+
+
 def place_key(row: dict) -> tuple:
     """The place of an incident or pattern row, as the incidents group events (``incident_key``)."""
     return incident_key(row, row["label"])

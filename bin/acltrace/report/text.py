@@ -25,7 +25,9 @@ from acltrace.report.incident_rows import (
     iso,
     place_key,
     place_text,
+    plural,
     report_order,
+    targets_text,
 )
 from acltrace.safe_output import no_formula
 from acltrace.triage.incidents import INCIDENT_COLUMNS
@@ -88,8 +90,19 @@ def write_csv(out: IO[str], incidents: list, patterns: list, summary: dict) -> N
     for row in incidents:
         row = with_iso_times(row)
         row["hours"] = " ".join(str(h) for h in row.get("hours", ()))
+        _facts_only(row)
         row.update({f"trace_{k}": v for k, v in row.pop("trace", {}).items()})
         writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+
+
+def _facts_only(row: dict) -> None:
+    """Empty cells, not 0, for the counts and share an incident lacks (destinations named by host name,
+    ICMP without ports, no /16): a 0 there would read as a count."""
+    for name in ("dest_count", "dest_port_count"):
+        if not row.get(name):
+            row[name] = None
+    if not row.get("dest_net"):
+        row["dest_net_share"] = None
 
 
 def _cell(value) -> str:
@@ -116,24 +129,28 @@ def _heading(incidents: list, summary: dict) -> list:
     counts = count_labels(incidents)
     found = ", ".join(f"{counts[label]} {label}" for label in LABEL_ORDER if label in counts) or "none"
     lines = [f"acltrace triage of {', '.join(summary['sources'])}",
-             f"{summary['acl_events']} ACL events; incidents: {found}."]
+             f"{plural(summary['acl_events'], 'ACL event')}; incidents: {found}."]
     if summary.get("events_without_time"):
-        lines.append(f"{summary['events_without_time']} ACL events skipped: their device time cannot be read.")
+        lines.append(f"{plural(summary['events_without_time'], 'ACL event')} with a device time that cannot be "
+                     f"placed: labelled alone, in no incident.")
     if summary.get("unreadable_sources"):
         lines.append(f"Not read whole, the report covers what they gave: {'; '.join(summary['unreadable_sources'])}.")
     return lines + [""]
 
 
 def _span(row: dict) -> str:
+    """'2026-11-25T10:00:00Z - 10:05:00Z', one time when the incident has one, 'unknown time'."""
     first, last = iso(row["first_seen"]) or _UNKNOWN, iso(row["last_seen"]) or _UNKNOWN
+    if first == last:
+        return first
     end = last[11:] if last[:10] == first[:10] and last != _UNKNOWN else last
     return f"{first} - {end}"
 
 
 def _burst_line(row: dict) -> str:
+    facts = " ".join(part for part in (plural(row["events"], "event"), targets_text(row)) if part)
     rate = f", {row['pps']} pkt/s" if row.get("pps") else ""
-    return (f"    {_span(row)}: {row['events']} events to {row['dest_count']} addresses, "
-            f"{row['dest_port_count']} ports{rate}")
+    return f"    {_span(row)}: {facts}{rate}"
 
 
 def _blaster_section(rows: list, patterns: list) -> list:
@@ -150,16 +167,31 @@ def _blaster_place(rows: list, shape: str) -> list:
     first = rows[0]
     events = sum(row["events"] for row in rows)
     where = " ".join(part for part in (first.get("dvc"), first.get("src_interface")) if part)
-    behind = f"behind MAC {first['src_mac']} on {where}" if first.get("src_mac") else f"behind {where}"
-    net = first.get("dest_net") or "the destinations' /16"
+    mac = first.get("src_mac")
+    behind = f"MAC {mac} on {where}" if mac and where else f"MAC {mac}" if mac else where
     trace = first.get("trace") or {}
     if trace.get("verdict") == "edge_port":
         behind += f", plugged into {trace['switch']} {trace['port']}"
     elif trace.get("verdict") == "router_hop":
         behind += ", a router hop: the host is beyond that router"
-    lines = [f"{place_text(first)}: {events} events in {len(rows)} incident(s)",
-             f"  The infected host is most likely inside {net}, {behind}.",
+    net = first.get("dest_net")
+    if net and behind:
+        host = f"The infected host is most likely inside {net}, behind {behind}."
+    elif net:
+        host = f"The infected host is most likely inside {net}."
+    elif behind:
+        host = f"The infected host is behind {behind}."
+    else:
+        host = "The lines name neither the device, the interface nor a source MAC of the infected host."
+    lines = [f"{place_text(first)}: {plural(events, 'event')} in {plural(len(rows), 'incident')}",
+             f"  {host}",
              f"  What it means{' (first incident)' if len(rows) > 1 else ''}: {first['explanation']}"]
+    calendar = {bool(row.get("blaster_calendar")) for row in rows}
+    if len(calendar) > 1:
+        outside = sum(1 for row in rows if not row.get("blaster_calendar"))
+        lines.append(f"  Dates: {outside} of its {len(rows)} incidents began outside the original Blaster's "
+                     f"trigger (day 16 or later, or September-December): a variant of the worm, or the infected "
+                     f"host's clock is off; the others fit it.")
     if shape:
         lines.append(f"  Pattern: {shape}")
     lines += _trace_lines(first)
@@ -172,7 +204,8 @@ def _trace_lines(row: dict) -> list:
     trace = row.get("trace")
     if not trace:
         return []
-    lines = [f"  Traced: {trace['verdict']}: {trace['reason']}"]
+    verdict, reason = trace.get("verdict") or "not traced", trace.get("reason")
+    lines = [f"  Traced: {verdict}: {reason}" if reason else f"  Traced: {verdict}"]
     if trace.get("path"):
         lines.append(f"  Path: {trace['path']}")
     return lines
@@ -183,7 +216,7 @@ def _next_steps(rows: list) -> list:
     steps = []
     for place_rows in by_place(rows):
         first = place_rows[0]
-        subject = first["src_ip"] if first["label"] == "scan" else place_text(first)
+        subject = _scanner(first) if first["label"] == "scan" else place_text(first)
         steps.append(f"{len(steps) + 1}. {TITLES.get(first['label'], first['label'])}, {subject}: "
                      f"{first['next_steps']}")
     return lines + (steps or ["Nothing: no incident was found."]) + [""]
@@ -194,10 +227,16 @@ def _section(label: str, rows: list) -> list:
     if not rows:
         return lines + ["None.", ""]
     for row in rows:
-        subject = f"{row['src_ip']} seen on {row.get('dvc', '')}" if label == "scan" else place_text(row)
-        lines += [f"{subject}: {_span(row)}, {row['events']} events", f"  {row['explanation']}"]
+        subject = _scanner(row) if label == "scan" else place_text(row)
+        lines += [f"{subject}: {_span(row)}, {plural(row['events'], 'event')}", f"  {row['explanation']}"]
         lines += _trace_lines(row)
     return lines + [""]
+
+
+def _scanner(row: dict) -> str:
+    """'198.51.100.7 seen on edge-r1 GigabitEthernet0/0', or the address alone when the lines name no place."""
+    seen = " ".join(part for part in (row.get("dvc"), row.get("src_interface")) if part)
+    return f"{row['src_ip']} seen on {seen}" if seen else row["src_ip"]
 
 
 def _patterns_section(patterns: list) -> list:
