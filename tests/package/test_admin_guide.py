@@ -3,14 +3,16 @@
 Every name the guide writes in backticks is checked against the app: a name of ours (``acltrace_*``,
 ``acltrace:*``, a saved search ``acltrace - ...``) must be a macro, saved search, lookup, collection,
 sourcetype, event type, view, command, field action, conf file, REST endpoint, script or module of the
-app; a ``*.conf`` file, a ``key = value`` setting, a ``[stanza]`` and a ``vendor:kind`` sourcetype must
-be defined in the app's ``default/`` or ``README/*.spec`` files, or be one of the Splunk or add-on names
-listed below, each with why it is in the guide.
+app, or a field of the summary rows; a ``*.conf`` file, a ``key = value`` setting, a ``[stanza]`` and a
+``vendor:kind`` sourcetype must be defined in the app's ``default/`` or ``README/*.spec`` files, or be one
+of the Splunk or add-on names listed below, each with why it is in the guide.
 """
 import re
 
 from conftest import REPO
 from splunkconf import read_conf
+
+from acltrace.triage.findings import GROUP
 
 GUIDE = REPO / "docs" / "admin.md"
 
@@ -64,6 +66,7 @@ def our_names():
     names |= {p.stem for p in (REPO / "bin").glob("*.py")} | {p.name for p in (REPO / "bin").iterdir() if p.is_dir()}
     names |= {p.stem for p in (REPO / "appserver" / "static").iterdir()}
     names |= {s.split(":", 1)[1] for s in CONFS["restmap.conf"] if ":" in s}      # REST endpoints
+    names |= set(GROUP)                             # the summary row's fields (acltrace_sport, acltrace_dport)
     return names
 
 
