@@ -194,7 +194,8 @@ class Classifier:
         peers = window(("peers", src), *windows[-1][1])
         peer_values = peers.values if peers is not None else frozenset()
         if dest in peer_values:
-            return make_labels("none", f"{answer} to {dest}, which sent {src} a permitted request "
+            return make_labels("none", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, which sent {src} "
+                               f"a permitted request "
                                f"{self._spans[windows[-1][0]]}: a reply in a conversation, not backscatter", 0.8)
         permitted = ev.get("action") == "allowed"
         first = None
@@ -215,7 +216,8 @@ class Classifier:
                 let = "let through by the device, " if permitted else ""
                 confidence = 0.8 + 0.15 * min(1.0, unsolicited / max(1, agg.events)) + \
                     0.04 * min(1.0, answers / (4 * BACKSCATTER_MIN_ANSWERS))
-                return make_labels("backscatter", f"{answer} to {dest}, {let}one of {counts} (>= "
+                return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, {let}one of "
+                                   f"{counts} (>= "
                                    f"{BACKSCATTER_MIN_ANSWERS} over >= {BACKSCATTER_MIN_SECONDS:.0f} s to >= "
                                    f"{BACKSCATTER_MIN_DESTS}): {src} is answering a spoofed-source flood",
                                    confidence)
@@ -226,8 +228,8 @@ class Classifier:
                 return labels
         if permitted:
             return no_shape(ev)
-        return make_labels("none", f"{answer} to {dest}, denied, but only {first or 'this one answer'}: a stray "
-                           f"answer, not a flood's backscatter", 0.6)
+        return make_labels("none", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, denied, but only "
+                           f"{first or 'this one answer'}: a stray answer, not a flood's backscatter", 0.6)
 
     def _carpet(self, ev: dict, answer: str, windows: list) -> Optional[dict]:
         net = prefix(ev["dest_ip"])
@@ -239,7 +241,8 @@ class Classifier:
             victims, capped = agg.distinct()
             own = window(("victim", ev["src_ip"]), lo, hi)
             if victims >= CARPET_MIN_VICTIMS and (own is None or own.events <= CARPET_MAX_ANSWERS):
-                return make_labels("backscatter", f"{answer} from {ev['src_ip']} to {ev['dest_ip']}: one of "
+                return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{ev['dest_ip']}, "
+                                   f"from {ev['src_ip']}: one of "
                                    f"{agg.events} unsolicited answers from {victims}{'+' if capped else ''} sources "
                                    f"into {net} {self._spans[scale]} (>= {CARPET_MIN_VICTIMS}): a carpet-bombing "
                                    f"flood's backscatter, each victim answering a few spoofed addresses", 0.85)
