@@ -216,8 +216,8 @@ class Classifier:
                 let = "let through by the device, " if permitted else ""
                 confidence = 0.8 + 0.15 * min(1.0, unsolicited / max(1, agg.events)) + \
                     0.04 * min(1.0, answers / (4 * BACKSCATTER_MIN_ANSWERS))
-                return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, {let}one of "
-                                   f"{counts} (>= "
+                return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}"
+                                   f"{dest}, {let}one of {counts} (>= "
                                    f"{BACKSCATTER_MIN_ANSWERS} over >= {BACKSCATTER_MIN_SECONDS:.0f} s to >= "
                                    f"{BACKSCATTER_MIN_DESTS}): {src} is answering a spoofed-source flood",
                                    confidence)
@@ -241,8 +241,8 @@ class Classifier:
             victims, capped = agg.distinct()
             own = window(("victim", ev["src_ip"]), lo, hi)
             if victims >= CARPET_MIN_VICTIMS and (own is None or own.events <= CARPET_MAX_ANSWERS):
-                return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{ev['dest_ip']}, "
-                                   f"from {ev['src_ip']}: one of "
+                return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}"
+                                   f"{ev['dest_ip']}, from {ev['src_ip']}: one of "
                                    f"{agg.events} unsolicited answers from {victims}{'+' if capped else ''} sources "
                                    f"into {net} {self._spans[scale]} (>= {CARPET_MIN_VICTIMS}): a carpet-bombing "
                                    f"flood's backscatter, each victim answering a few spoofed addresses", 0.85)
