@@ -270,10 +270,12 @@ def endpoint(ip: str, port=None) -> str:
     return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
 
 
-def _to(ev: dict) -> str:
-    """' to 10.1.2.3' (or a host name), or '' when the event names no destination."""
-    dest = ev.get("dest_ip") or ev.get("dest_host")
-    return f" to {dest}" if dest else ""
+def answer_to(answer: str, dest: Optional[str]) -> str:
+    """'RST from port 80 to 10.1.2.3', 'TCP from service port 80 to ephemeral port 40000 of 10.1.2.3': an
+    answer (``answer_shape``) and where it went, the answer alone without a destination."""
+    if not dest:
+        return answer
+    return f"{answer}{' of ' if 'ephemeral port' in answer else ' to '}{dest}"
 
 
 _CONFIDENCE_TEXT: dict = {}   # confidence -> its two decimals, for the first 1024 values seen
@@ -308,8 +310,10 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
     if martian or device_says_spoof:
         answer = answer_shape(ev)
         if answer and martian:
-            return make_labels("backscatter", f"{answer} of {martian} source {src}{_to(ev)}: an answer from a "
-                               f"stack reached through a sinkhole or a spoofed address", 0.8)
+            dest = ev.get("dest_ip") or ev.get("dest_host")
+            article = "an" if martian[0] in "aeiou" else "a"
+            return make_labels("backscatter", f"{answer_to(answer, dest)}; the source {src} is {article} {martian} "
+                               f"address: an answer from a stack reached through a sinkhole or a spoofed address", 0.8)
         if martian:
             return make_labels("spoofed_source", f"{martian} source {src} cannot come from the wire "
                                f"and the packet is not an answer: spoofed or misrouted", 0.9)
@@ -323,7 +327,7 @@ def traffic(ev: dict) -> str:
     dest = ev.get("dest_ip") or ev.get("dest_host") or ""
     port = ev.get("dest_port")
     what = ev.get("transport") or "ip"
-    action = ev.get("vendor_action") or "logged"
+    action = (ev.get("vendor_action") or "logged").lower()      # ASA's and NX-OS's "Deny" mid-sentence
     if port:
         return f"{action} {what} to {endpoint(dest, port)}"
     if ev.get("icmp_type"):
@@ -347,6 +351,7 @@ def no_shape(ev: dict) -> dict:
     if answer and ev.get("action") == "allowed":
         return make_labels("none", f"{answer} permitted by the device: a reply within a connection it knows", 0.85)
     if answer:
-        return make_labels("none", f"{answer}{_to(ev)}, denied: a stray answer, not a flood's backscatter", 0.6)
+        return make_labels("none", f"{answer_to(answer, ev.get('dest_ip'))}, denied: a stray answer, not a flood's "
+                           f"backscatter", 0.6)
     return make_labels("none", f"{traffic(ev)}: neither an answer to spoofed traffic nor a probe of a "
                        f"scan (no ports or ICMP request to count)", 0.9)
