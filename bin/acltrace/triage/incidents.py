@@ -307,7 +307,8 @@ def _trace_step(row: dict) -> str:
         if not row.get("dvc") and not row.get("src_interface"):
             return ("The lines name neither the device nor the interface nor a source MAC: find the device that "
                     "logged them, then the interface the packets come in by.")
-        return (f"No source MAC was logged on {_where(row)} (IOS logs it when the ACL entry has log-input): "
+        return (f"No source MAC was logged on {_where(row)} (IOS logs one when the ACL entry has log-input; "
+                f"ASA, NX-OS and IOS-XR never do): "
                 f"find where the packets come in there.")
     trace = row.get("trace") or {}
     verdict = trace.get("verdict")
@@ -371,8 +372,10 @@ def _explanation(label: str, row: dict, sources: int, flood_sources: bool) -> st
             whom = f" from {sources} sources (most often {src})" if src else f" from {sources} sources"
         else:
             whom = f" from {src}" if src else ""
-        return (f"{_plural(packets, 'packet')}{whom} on {_where(row)}: {'a source' if sources <= 1 else 'sources'} "
-                f"that cannot be real where {'it' if sources <= 1 else 'they'} arrived.")
+        where = " ".join(part for part in (row.get("dvc"), row.get("src_interface")) if part)
+        return (f"{_plural(packets, 'packet')}{whom}{' on ' + where if where else ''}: "
+                f"{'a source' if sources <= 1 else 'sources'} that cannot be real where "
+                f"{'it' if sources <= 1 else 'they'} arrived.")
     targets = " on ".join(part for part in (
         _plural(row["dest_port_count"], "port") if row["dest_port_count"] else "",
         _plural(dests, "host") if dests else "") if part)
