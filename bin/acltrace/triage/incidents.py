@@ -308,7 +308,7 @@ def _trace_step(row: dict) -> str:
             return ("The lines name neither the device nor the interface nor a source MAC: find the device that "
                     "logged them, then the interface the packets come in by.")
         return (f"No source MAC was logged on {_where(row)} (IOS logs one when the ACL entry has log-input; "
-                f"ASA, NX-OS and IOS-XR never do): "
+                f"other platforms may log none at all): "
                 f"find where the packets come in there.")
     trace = row.get("trace") or {}
     verdict = trace.get("verdict")
