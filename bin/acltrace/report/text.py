@@ -225,7 +225,7 @@ def _next_steps(rows: list) -> list:
 def _section(label: str, rows: list) -> list:
     lines = [f"== {TITLES[label]} =="]
     if not rows:
-        return lines + ["None.", ""]
+        return lines + ["Nothing found.", ""]
     for row in rows:
         subject = _scanner(row) if label == "scan" else place_text(row)
         lines += [f"{subject}: {_span(row)}, {plural(row['events'], 'event')}", f"  {row['explanation']}"]
@@ -242,7 +242,7 @@ def _scanner(row: dict) -> str:
 def _patterns_section(patterns: list) -> list:
     lines = ["== Hourly bursts (per place, all its incidents) =="]
     if not patterns:
-        return lines + ["None.", ""]
+        return lines + ["Nothing found.", ""]
     for row in patterns:
         subject = row["src_ip"] if row["label"] == "scan" else place_text(row)
         lines.append(f"{row['label']} {subject}: {row['pattern']}")
