@@ -317,7 +317,9 @@ def _trace_step(row: dict) -> str:
         path = f", traced {trace['path']}" if trace.get("path") else ""
         return f"The source is the machine on {trace['switch']} {trace['port']}{vlan}{path}: isolate that port."
     if verdict == "router_hop":
-        why = f" ({str(trace['reason']).rstrip('.')})" if trace.get("reason") else ""
+        reason = str(trace.get("reason") or "").rstrip(".")
+        reason = reason[len("router hop: "):] if reason.startswith("router hop: ") else reason
+        why = f" ({reason})" if reason else ""
         return f"{mac} is a router hop{why}: the source is behind that router; tell its owner."
     found = f"The trace of {mac} stopped: {str(trace['reason']).rstrip('.')}. " \
         if verdict and trace.get("reason") else ""
