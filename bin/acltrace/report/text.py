@@ -204,8 +204,11 @@ def _trace_lines(row: dict) -> list:
     trace = row.get("trace")
     if not trace:
         return []
-    verdict, reason = trace.get("verdict") or "not traced", trace.get("reason")
-    lines = [f"  Traced: {verdict}: {reason}" if reason else f"  Traced: {verdict}"]
+    verdict, reason = trace.get("verdict") or "not traced", str(trace.get("reason") or "")
+    if reason.startswith(verdict.replace("_", " ")):       # 'router hop: ...' says its verdict already
+        lines = [f"  Traced: {reason}"]
+    else:
+        lines = [f"  Traced: {verdict}: {reason}" if reason else f"  Traced: {verdict}"]
     if trace.get("path"):
         lines.append(f"  Path: {trace['path']}")
     return lines
