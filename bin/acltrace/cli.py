@@ -44,6 +44,7 @@ import csv
 import gzip
 import io
 import json
+import marshal
 import os
 import stat
 import sys
@@ -69,6 +70,7 @@ from .gcpolicy import fewer_collections
 from .safe_output import PrintableWriter, no_formula, printable
 
 LINE_CAP = 65536         # characters of a line kept; see the module doc
+SPILL_BATCH = 2000       # events written to the spill at a time (marshal, one batch a record)
 # What the --window and triage's --timeout take, in seconds: what the search commands' window= and
 # timeout= take (at most a day), from a millisecond (finer than a device clock stamps; the
 # classifier's bucket numbers, time / (window / 10), stay exact integers in a float up to year 9999).
@@ -510,13 +512,13 @@ def _labelled(inputs: _Inputs, args: argparse.Namespace,
     """(source, line number, event, time, labels) of every ACL event of ``args.files``, in the order read.
 
     Two passes (``Classifier``): the first reads the input once, places each time (``Placer``, one per
-    file), counts the event and spills it to a temporary file; the second reads the spill back and
-    labels each event. Memory is the classifier's aggregates; the events wait on disk."""
+    file), counts the event and spills it, with what the classifier will need of it again, to a
+    temporary file; the second reads the spill back and labels each event. Memory is the classifier's
+    aggregates and one batch; the events wait on disk."""
     classifier = Classifier(window=args.window)
     add = classifier.add
-    dumps = json.dumps
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
-        write = spill.write
+    with tempfile.TemporaryFile() as spill:
+        batch: list = []
         for name in args.files or ["-"]:
             placer = Placer(args.year, None if args.year is not None else _modified(name))
             place = placer.place
@@ -524,15 +526,20 @@ def _labelled(inputs: _Inputs, args: argparse.Namespace,
                 time = place(ev)
                 if time is None:
                     unplaced.add(source, number, ev)
-                add(ev, time)
-                write(dumps((source, number, time, ev)))
-                write("\n")
+                batch.append((source, number, time, ev, add(ev, time)))
+                if len(batch) >= SPILL_BATCH:
+                    marshal.dump(batch, spill)
+                    batch = []
+        marshal.dump(batch, spill)
         spill.seek(0)
         label = classifier.label
-        loads = json.loads
-        for line in spill:
-            source, number, time, ev = loads(line)
-            yield source, number, ev, time, label(ev, time)
+        while True:
+            try:
+                batch = marshal.load(spill)
+            except EOFError:
+                break
+            for source, number, time, ev, known in batch:
+                yield source, number, ev, time, label(ev, time, known)
 
 
 def _modified(name: str) -> float:

@@ -208,12 +208,12 @@ def _label_peak_rss_kib(path):
 
 
 def test_label_memory_does_not_grow_with_the_events(tmp_path):
-    """The same five days, once and with every line forty times: the aggregates are the same keys and
-    buckets, and the events wait on disk."""
+    """The same five days with every line 10 and 80 times: the aggregates are the same keys and
+    buckets, and the events wait on disk (both spill full batches)."""
     small, large = tmp_path / "small.log", tmp_path / "large.log"
-    text = _days(5)
-    small.write_text(text, encoding="utf-8")
-    large.write_text("".join(line * 40 for line in text.splitlines(keepends=True)), encoding="utf-8")
+    lines = _days(5).splitlines(keepends=True)
+    small.write_text("".join(line * 10 for line in lines), encoding="utf-8")
+    large.write_text("".join(line * 80 for line in lines), encoding="utf-8")
     assert _label_peak_rss_kib(large) - _label_peak_rss_kib(small) < 4 * 1024
 
 

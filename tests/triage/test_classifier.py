@@ -486,10 +486,10 @@ def test_a_labelling_failure_is_none_with_the_error_and_the_rest_go_on(monkeypat
     poison = stream[5][0]
     label = Classifier._label
 
-    def failing_label(self, ev, time):
+    def failing_label(self, ev, time, keys):
         if ev is poison:
             raise RuntimeError("core bug")
-        return label(self, ev, time)
+        return label(self, ev, time, keys)
 
     monkeypatch.setattr(Classifier, "_label", failing_label)
     labels = run(stream)

@@ -40,12 +40,16 @@ class Agg:
     """One key's counters in one bucket, or merged over a window of buckets."""
     __slots__ = ("bucket", "events", "packets", "values", "tmin", "tmax", "capped")
 
-    def __init__(self, bucket: int, time: float):
+    def __init__(self, bucket: int, time: float, value=None, packets: int = 0, events: int = 0,
+                 last: Optional[float] = None, capped: bool = False):
+        """Empty, or with its first ``events`` (as ``add`` counts them: most keys see one event)."""
         self.bucket = bucket
-        self.events = self.packets = 0
-        self.values: set = set()
-        self.tmin = self.tmax = time
-        self.capped = False        # values beyond DISTINCT_CAP were dropped
+        self.events = events
+        self.packets = packets
+        self.values: set = set() if value is None else {value}
+        self.tmin = time
+        self.tmax = time if last is None or last < time else last
+        self.capped = capped       # values beyond DISTINCT_CAP were dropped
 
     def add(self, value, packets: int, time: float, events: int = 1, last: Optional[float] = None,
             capped: bool = False) -> None:
@@ -149,17 +153,18 @@ class Aggregates:
         all_aggs = self._aggs
         entry = all_aggs.get(key)
         if entry is None:                       # most keys: one bucket, held as its bare Agg
-            agg = all_aggs[key] = Agg(bucket, time)
+            all_aggs[key] = Agg(bucket, time, value, packets, events, last, capped)
         elif type(entry) is Agg:
-            agg = entry
-            if entry.bucket != bucket:
-                agg = Agg(bucket, time)
-                all_aggs[key] = {entry.bucket: entry, bucket: agg}
+            if entry.bucket == bucket:
+                entry.add(value, packets, time, events, last, capped)
+            else:
+                all_aggs[key] = {entry.bucket: entry, bucket: Agg(bucket, time, value, packets, events, last, capped)}
         else:
             agg = entry.get(bucket)
             if agg is None:
-                agg = entry[bucket] = Agg(bucket, time)
-        agg.add(value, packets, time, events, last, capped)
+                entry[bucket] = Agg(bucket, time, value, packets, events, last, capped)
+            else:
+                agg.add(value, packets, time, events, last, capped)
 
     def window(self, key: tuple, first: int, last: int) -> Optional[Agg]:
         """``key``'s aggregate over buckets ``first`` to ``last``, or None when it has no events there."""
@@ -181,6 +186,13 @@ class Aggregates:
                 self._merged.clear()
             self._merged[cached] = merged
         return merged
+
+    def total(self, key: tuple) -> int:
+        """``key``'s events over every bucket: an upper bound of what any window of it counts."""
+        entry = self._aggs.get(key)
+        if entry is None:
+            return 0
+        return entry.events if type(entry) is Agg else sum(agg.events for agg in entry.values())
 
     def buckets(self, key: tuple) -> list:
         """The buckets ``key`` has events in."""

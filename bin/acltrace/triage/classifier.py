@@ -101,23 +101,27 @@ class Classifier:
         self._aggregates = Aggregates(self.window)
         self._probe_keys: dict = {}     # source -> its hosts/ports keys (a scanner's other probes)
         self._scanners: dict = {}       # (source, first, last bucket) -> its scan, or None (a cache)
+        self._probed: dict = {}         # source -> its denied probes (a bound on any of its keys' targets)
         self.unplaced = 0               # ACL events added without a time
 
     # pass 1
 
     def add(self, event: Optional[dict], time: Optional[float], events: int = 1, last: Optional[float] = None,
-            capped: bool = False) -> None:
+            capped: bool = False):
         """Count one event, or ``events`` alike from ``time`` to ``last`` (a summary row's share, ``capped``
         when the row kept only some of its addresses: see ``findings``); nothing for an event one rule
-        decides alone, or without ACL fields."""
-        if not event or not event.get("src_ip") or label_one(event) is not None:
-            return
+        decides alone, or without ACL fields. Returns what ``label`` needs of the event besides the
+        aggregates, to hand back as ``known`` (the labels one rule gave it alone, or its keys: tuples,
+        dicts and text, as marshal carries them), so the second pass does not work it out again."""
+        labels = self._alone(event, time)
+        if labels is not None:
+            return labels
+        keys = event_keys(event)
         if time is None:
             self.unplaced += 1
-            return
-        keys = event_keys(event)
+            return keys
         if not keys:
-            return
+            return keys
         bucket = math.floor(time / self.window)
         packets = as_packets(event.get("packets"))
         add = self._aggregates.add
@@ -125,31 +129,46 @@ class Classifier:
             if value is not None:
                 add(key, value, packets, time, bucket, events, last, capped)
             if key[0] in ("hosts", "ports"):
-                known = self._probe_keys.setdefault(key[1], {})
-                known[key] = None
+                self._probe_keys.setdefault(key[1], {})[key] = None
+                if key[0] == "hosts" and value is not None:
+                    self._probed[key[1]] = self._probed.get(key[1], 0) + events
+        return keys
 
     # pass 2
 
-    def label(self, event: Optional[dict], time: Optional[float]) -> dict:
-        """The labels of one event, from the aggregates of every event added."""
+    def label(self, event: Optional[dict], time: Optional[float], known=None) -> dict:
+        """The labels of one event, from the aggregates of every event added (``known``: what ``add``
+        returned for it, or None to work it out)."""
+        if type(known) is dict:
+            return known
         try:
-            return self._label(event, time)
+            return self._label(event, time, known)
         except Exception as error:  # one event's bad value must not stop the others
             return make_labels("none", f"could not be labelled ({type(error).__name__}"
                                f"{': ' + str(error) if str(error) else ''})", 0.0)
 
+    @staticmethod
+    def _alone(ev: Optional[dict], time: Optional[float]) -> Optional[dict]:
+        """The labels one rule decides alone (``signatures.label_one``), Blaster's dated; else None."""
+        labels = label_one(ev)
+        if labels is not None and labels["bs_label"] == "blaster_backscatter" and time is not None \
+                and not blaster_calendar(time):
+            confidence = round(float(labels["bs_confidence"]) - 0.15, 2)
+            return make_labels("blaster_backscatter", labels["bs_reason"] + OFF_CALENDAR, confidence)
+        return labels
+
     def size(self) -> int:
         """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
-        return self._aggregates.size() + sum(map(len, self._probe_keys.values())) + len(self._scanners)
+        return (self._aggregates.size() + sum(map(len, self._probe_keys.values())) + len(self._scanners)
+                + len(self._probed))
 
-    def _label(self, ev: Optional[dict], time: Optional[float]) -> dict:
-        labels = label_one(ev)
-        if labels is not None:
-            if labels["bs_label"] == "blaster_backscatter" and time is not None and not blaster_calendar(time):
-                confidence = round(float(labels["bs_confidence"]) - 0.15, 2)
-                return make_labels("blaster_backscatter", labels["bs_reason"] + OFF_CALENDAR, confidence)
-            return labels
-        keys = {key[0]: key for key, _value in event_keys(ev)}
+    def _label(self, ev: Optional[dict], time: Optional[float], keys: Optional[tuple]) -> dict:
+        if keys is None:
+            labels = self._alone(ev, time)
+            if labels is not None:
+                return labels
+            keys = event_keys(ev)
+        keys = {key[0]: key for key, _value in keys}
         if not keys:
             return no_shape(ev)
         if time is None:
@@ -199,7 +218,8 @@ class Classifier:
                                f"{self._spans[windows[-1][0]]}: a reply in a conversation, not backscatter", 0.8)
         permitted = ev.get("action") == "allowed"
         first = None
-        for scale, (lo, hi) in windows[:2]:      # a flood is dense: not over the widest window
+        few = self._aggregates.total(("victim", src)) < BACKSCATTER_MIN_ANSWERS
+        for scale, (lo, hi) in windows[:1 if few else 2]:      # a flood is dense: not over the widest window
             agg = window(("victim", src), lo, hi)
             if agg is None:
                 continue
@@ -271,7 +291,8 @@ class Classifier:
 
     def _scan(self, ev: dict, keys: dict, windows: list) -> dict:
         src = ev["src_ip"]
-        for index, (scale, (lo, hi)) in enumerate(windows):
+        few = self._probed.get(src, 0) < SCAN_MIN_TARGETS[0]
+        for index, (scale, (lo, hi)) in enumerate(() if few else windows):   # too few probes for any scale
             found = self._scanner(src, lo, hi, SCAN_MIN_TARGETS[min(index, len(SCAN_MIN_TARGETS) - 1)])
             if found is not None:
                 target, seconds, strength = found
@@ -327,6 +348,8 @@ class Classifier:
 
     def _distributed(self, ev: dict, key: tuple, windows: list) -> Optional[dict]:
         window = self._aggregates.window
+        if self._aggregates.total(key) < DISTRIBUTED_MIN_SOURCES:
+            return None
         for scale, (lo, hi) in windows:
             sources = window(key, lo, hi)
             dests = window(("spread_dests",) + key[1:], lo, hi)

@@ -6,8 +6,8 @@ confidence), read from its aclparse fields and ``_time``; an event without ACL f
 
 Two passes, so the labels are the same whatever order the events come in (Splunk sends them
 newest-first): while the chunks come, each record is counted in the classifier's aggregates and
-spilled, as its CSV text with the cells the classifier reads, to a file in the search's dispatch
-directory; at the last (``finished``) chunk the spill is read back, each record labelled, and the
+spilled, as its CSV text with the cells the classifier reads and what the classifier worked out of
+it (its keys, or the labels it decides alone), to a file in the search's dispatch directory; at the last (``finished``) chunk the spill is read back, each record labelled, and the
 reply written to a second file there, then sent as one chunk, records in the order they came.
 The command is *stateful* (SCP v2: once, on the search head, after the indexers' part): it needs
 every event, but it keeps them as events (the events view, ``head``, ``dedup`` and ``timechart``
@@ -116,11 +116,11 @@ class Backscatter(Command):
             if time is None:
                 self.untimed += 1
             try:
-                add(event, time)
+                known = add(event, time)
             except Exception:  # a bad record must not fail the search: it goes on without labels
                 self.failures += 1
-                event = None
-            batch.append((text, event, time))
+                event = known = None
+            batch.append((text, event, time, known))
         if self.spill is None:
             self.spill = self._spill_file()
         marshal.dump((columns, batch), self.spill)
@@ -137,8 +137,8 @@ class Backscatter(Command):
                     columns, batch = marshal.load(self.spill)
                 except EOFError:
                     break
-                pairs = (((columns, text), label(event, time) if event is not None else None)
-                         for text, event, time in batch)
+                pairs = (((columns, text), label(event, time, known) if event is not None else None)
+                         for text, event, time, known in batch)
                 out.write(self.lines(pairs).encode("utf-8", "replace"))
             self.spill.close()
             self.spill = None
