@@ -7,8 +7,9 @@ confidence), read from its aclparse fields and ``_time``; an event without ACL f
 Two passes, so the labels are the same whatever order the events come in (Splunk sends them
 newest-first): while the chunks come, each record is counted in the classifier's aggregates and
 spilled, as its CSV text with the cells the classifier reads and what the classifier worked out of
-it (its keys, or the labels it decides alone), to a file in the search's dispatch directory; at the last (``finished``) chunk the spill is read back, each record labelled, and the
-reply written to a second file there, then sent as one chunk, records in the order they came.
+it (its keys, or the labels it decides alone), to a file in the search's dispatch directory; at the
+last (``finished``) chunk the spill is read back, each record labelled, and the reply written to a
+second file there, then sent as one chunk, records in the order they came.
 The command is *stateful* (SCP v2: once, on the search head, after the indexers' part): it needs
 every event, but it keeps them as events (the events view, ``head``, ``dedup`` and ``timechart``
 still work) where a *reporting* command would turn them into results. The price: nothing comes out
