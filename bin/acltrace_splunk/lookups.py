@@ -26,6 +26,10 @@ COLUMNS = {
 }
 # MAC -> its traced edge port: written by "acltrace - Build MAC edge lookup", read by the automatic lookup.
 MAC_EDGE_COLUMNS = ("mac", "switch", "port", "vlan", "last_seen", "verdict")
+# The findings collection's columns ('acltrace - Findings' keeps it from aclfindings | mactrace).
+FINDINGS_COLUMNS = ("finding_id", "label", "dvc", "src_interface", "src_mac", "src_ip", "events", "packets",
+                    "dest_count", "dest_port_count", "dest_net", "first_seen", "last_seen", "explanation",
+                    "next_steps", "bs_reason", "trace_verdict", "trace_switch", "trace_port", "updated")
 # Without these a row means nothing to the trace; a file whose header lacks one is malformed.
 REQUIRED = {"acltrace_mac_table": ("mac", "switch", "port"),
             "acltrace_neighbors": ("switch", "port", "neighbor"),

@@ -29,7 +29,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bin"))
 from acltrace.logs.header import DATE_TIME, ISO, MON, TZ, UPTIME  # noqa: E402  the parser's own pieces
 from acltrace.logs.port_names import PORT_NUMBERS  # noqa: E402  Cisco's port names (acltrace_port_names.csv)
-from acltrace_splunk.lookups import COLUMNS, MAC_EDGE_COLUMNS  # noqa: E402  the trace's lookup columns
+from acltrace_splunk.lookups import COLUMNS, FINDINGS_COLUMNS, MAC_EDGE_COLUMNS  # noqa: E402  the KV tables' columns
 
 DEVTIME = rf"{DATE_TIME}(?: (?:{TZ}))?|{ISO}|{UPTIME}"      # no zone word after an RFC 3339 stamp: a host
 DVC = (r"(?!(?i:local|user|daemon|kern)[^\s.]*\.)"
@@ -399,11 +399,13 @@ def transforms_text():
 
 # ---------------------------------------------------------------- the MAC trace's tables
 _LOOKUP_FIELDS = {name: ", ".join(columns)
-                  for name, columns in {**COLUMNS, "acltrace_mac_edge": MAC_EDGE_COLUMNS}.items()}
+                  for name, columns in {**COLUMNS, "acltrace_mac_edge": MAC_EDGE_COLUMNS,
+                                        "acltrace_findings": FINDINGS_COLUMNS}.items()}
 DEVICE_TRANSFORMS = (
-    "\n# ---- the MAC trace's tables (docs/DESIGN.md section 5; lookups/README.md): KV store collections\n"
-    "# (collections.conf), written by the 'acltrace - Build ...' saved searches, so an upgrade keeps them.\n"
-    "# mactrace reads them through splunkd's REST API; acltrace_mac_edge (MAC -> its traced edge port) feeds\n"
+    "\n# ---- the MAC trace's tables (docs/DESIGN.md section 5; lookups/README.md) and the findings: KV store\n"
+    "# collections (collections.conf), written by the 'acltrace - Build ...' and 'acltrace - Findings' saved\n"
+    "# searches, so an upgrade keeps them.\n"
+    "# mactrace reads the trace's through splunkd's REST API; acltrace_mac_edge (MAC -> its traced edge port) feeds\n"
     "# the automatic lookup of the ACL sourcetypes (replicate = true takes it to the indexers).\n"
     + "".join(f"[{name}]\nexternal_type = kvstore\ncollection = {name}\nfields_list = _key, {fields}\n\n"
               for name, fields in _LOOKUP_FIELDS.items())
