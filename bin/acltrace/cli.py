@@ -44,11 +44,9 @@ import csv
 import gzip
 import io
 import json
-import marshal
 import os
 import stat
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from time import time as time_now
@@ -68,9 +66,11 @@ from acltrace.triage.incidents import Incidents, add_trace
 from . import __version__
 from .gcpolicy import fewer_collections
 from .safe_output import PrintableWriter, no_formula, printable
+from .spill import Spill
 
 LINE_CAP = 65536         # characters of a line kept; see the module doc
-SPILL_BATCH = 2000       # events written to the spill at a time (marshal, one batch a record)
+SPILL_BATCH = 2000       # events written to the spill at a time ...
+EVENT_BYTES = 2000       # ... each about this size in memory (its fields, its keys)
 # What the --window and triage's --timeout take, in seconds: what the search commands' window= and
 # timeout= take (at most a day), from a millisecond (finer than a device clock stamps; the
 # classifier's bucket numbers, time / (window / 10), stay exact integers in a float up to year 9999).
@@ -512,12 +512,12 @@ def _labelled(inputs: _Inputs, args: argparse.Namespace,
     """(source, line number, event, time, labels) of every ACL event of ``args.files``, in the order read.
 
     Two passes (``Classifier``): the first reads the input once, places each time (``Placer``, one per
-    file), counts the event and spills it, with what the classifier will need of it again, to a
-    temporary file; the second reads the spill back and labels each event. Memory is the classifier's
-    aggregates and one batch; the events wait on disk."""
+    file), counts the event and spills it, with what the classifier will need of it again
+    (``Spill``: in memory up to its limit, 256 MiB, then in a temporary file); the second reads the
+    spill back and labels each event. Memory is the classifier's aggregates and that limit."""
     classifier = Classifier(window=args.window)
     add = classifier.add
-    with tempfile.TemporaryFile() as spill:
+    with Spill() as spill:
         batch: list = []
         for name in args.files or ["-"]:
             placer = Placer(args.year, None if args.year is not None else _modified(name))
@@ -528,16 +528,11 @@ def _labelled(inputs: _Inputs, args: argparse.Namespace,
                     unplaced.add(source, number, ev)
                 batch.append((source, number, time, ev, add(ev, time)))
                 if len(batch) >= SPILL_BATCH:
-                    marshal.dump(batch, spill)
+                    spill.write(batch, SPILL_BATCH * EVENT_BYTES)
                     batch = []
-        marshal.dump(batch, spill)
-        spill.seek(0)
+        spill.write(batch, len(batch) * EVENT_BYTES)
         label = classifier.label
-        while True:
-            try:
-                batch = marshal.load(spill)
-            except EOFError:
-                break
+        for batch in spill.batches():
             for source, number, time, ev, known in batch:
                 yield source, number, ev, time, label(ev, time, known)
 

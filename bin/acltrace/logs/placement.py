@@ -15,6 +15,7 @@ sequence and an anchor:
 
 The reference moves only with placed stamps, so one bad stamp never moves the others.
 """
+import calendar
 import datetime
 import re
 from typing import Optional
@@ -26,8 +27,16 @@ MAX_AHEAD = 86400.0          # ... nor those after the file's mtime by more than
 _HALF_YEAR = 183 * 86400.0
 
 
+_YEAR = [0, 0.0, -1.0]      # the last year asked for, and its first and last second (a cache)
+
+
 def _year_of(seconds: float) -> int:
-    return (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)).year
+    year, start, end = _YEAR
+    if start <= seconds < end:
+        return year
+    year = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)).year
+    _YEAR[:] = year, float(calendar.timegm((year, 1, 1, 0, 0, 0))), float(calendar.timegm((year + 1, 1, 1, 0, 0, 0)))
+    return year
 
 
 _HAS_YEAR = re.compile(r"(?<![.\d])\d{4}(?!\d)")   # a four-digit number, not a fraction of a second

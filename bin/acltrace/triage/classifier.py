@@ -102,6 +102,9 @@ class Classifier:
         self._probe_keys: dict = {}     # source -> its hosts/ports keys (a scanner's other probes)
         self._scanners: dict = {}       # (source, first, last bucket) -> its scan, or None (a cache)
         self._probed: dict = {}         # source -> its denied probes (a bound on any of its keys' targets)
+        self._spreads: dict = {}        # (service key, finest window) -> a distributed scan, or None (a cache)
+        self._window_cache: dict = {}   # bucket -> its windows (``_windows``)
+        self._whole_scales = all(scale % self.window == 0 for scale in self.scales)
         self.unplaced = 0               # ACL events added without a time
 
     # pass 1
@@ -125,13 +128,19 @@ class Classifier:
         bucket = math.floor(time / self.window)
         packets = as_packets(event.get("packets"))
         add = self._aggregates.add
+        probe_keys = self._probe_keys
         for key, value in keys:
+            kind = key[0]
             if value is not None:
                 add(key, value, packets, time, bucket, events, last, capped)
-            if key[0] in ("hosts", "ports"):
-                self._probe_keys.setdefault(key[1], {})[key] = None
-                if key[0] == "hosts" and value is not None:
-                    self._probed[key[1]] = self._probed.get(key[1], 0) + events
+            if kind == "hosts" or kind == "ports":
+                src = key[1]
+                known = probe_keys.get(src)
+                if known is None:
+                    known = probe_keys[src] = {}
+                known[key] = None
+                if kind == "hosts" and value is not None:
+                    self._probed[src] = self._probed.get(src, 0) + events
         return keys
 
     # pass 2
@@ -160,7 +169,7 @@ class Classifier:
     def size(self) -> int:
         """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
         return (self._aggregates.size() + sum(map(len, self._probe_keys.values())) + len(self._scanners)
-                + len(self._probed))
+                + len(self._probed) + len(self._spreads))
 
     def _label(self, ev: Optional[dict], time: Optional[float], keys: Optional[tuple]) -> dict:
         if keys is None:
@@ -174,7 +183,7 @@ class Classifier:
         if time is None:
             return make_labels("none", f"{traffic(ev)}: its time could not be placed, so it is not counted "
                                f"with other events; alone it is neither Blaster nor a martian source", 0.5)
-        windows = [(scale, self._buckets(time, scale)) for scale in self.scales]
+        windows = self._windows(time)
         labels = self._spoofed(ev, keys.get("intf"), windows)
         if labels is not None:
             return labels
@@ -193,6 +202,19 @@ class Classifier:
             return stray or no_shape(ev)
         labels = self._scan(ev, keys, windows)
         return stray if labels["bs_label"] == "none" and stray is not None else labels
+
+    def _windows(self, time: float) -> list:
+        """(scale, (first, last bucket)) of each scale's window around ``time``; the same for every time
+        of one bucket when the scales are whole numbers of buckets (kept for the bucket's next events)."""
+        bucket = math.floor(time / self.window)
+        windows = self._window_cache.get(bucket)
+        if windows is None:
+            windows = [(scale, self._buckets(time, scale)) for scale in self.scales]
+            if self._whole_scales:
+                if len(self._window_cache) >= SCANNER_CACHE:
+                    self._window_cache.clear()
+                self._window_cache[bucket] = windows
+        return windows
 
     def _buckets(self, time: float, scale: float) -> tuple:
         """The first and last bucket of the window at ``scale`` around ``time``: its own stretch of
@@ -347,6 +369,19 @@ class Classifier:
         return found
 
     def _distributed(self, ev: dict, key: tuple, windows: list) -> Optional[dict]:
+        cached = (key, windows[0][1])
+        found = self._spreads.get(cached, False)
+        if found is False:
+            found = self._spread(key, windows)
+            if len(self._spreads) >= SCANNER_CACHE:
+                self._spreads.clear()
+            self._spreads[cached] = found
+        if found is None:
+            return None
+        return make_labels("scan", f"{found}: {traffic(ev)}", 0.85)
+
+    def _spread(self, key: tuple, windows: list) -> Optional[str]:
+        """What makes one service's denied probes a distributed scan around these windows, or None."""
         window = self._aggregates.window
         if self._aggregates.total(key) < DISTRIBUTED_MIN_SOURCES:
             return None
@@ -359,8 +394,7 @@ class Classifier:
             n_dests, dests_capped = dests.distinct()
             if n_sources >= DISTRIBUTED_MIN_SOURCES and n_dests >= DISTRIBUTED_MIN_DESTS:
                 service = f"ICMP {ICMP_REQUESTS.get(key[2], key[2])}" if key[1] == "icmp" else f"{key[1]}/{key[2]}"
-                return make_labels("scan", f"distributed scan of {service}: {n_sources}{'+' if capped else ''} "
-                                   f"sources probed {n_dests}{'+' if dests_capped else ''} hosts "
-                                   f"{self._spans[scale]} (>= {DISTRIBUTED_MIN_SOURCES} sources): "
-                                   f"{traffic(ev)}", 0.85)
+                return (f"distributed scan of {service}: {n_sources}{'+' if capped else ''} sources probed "
+                        f"{n_dests}{'+' if dests_capped else ''} hosts {self._spans[scale]} (>= "
+                        f"{DISTRIBUTED_MIN_SOURCES} sources)")
         return None

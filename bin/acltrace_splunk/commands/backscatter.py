@@ -7,15 +7,16 @@ confidence), read from its aclparse fields and ``_time``; an event without ACL f
 Two passes, so the labels are the same whatever order the events come in (Splunk sends them
 newest-first): while the chunks come, each record is counted in the classifier's aggregates and
 spilled, as its CSV text with the cells the classifier reads and what the classifier worked out of
-it (its keys, or the labels it decides alone), to a file in the search's dispatch directory; at the
-last (``finished``) chunk the spill is read back, each record labelled, and the reply written to a
-second file there, then sent as one chunk, records in the order they came.
+it (its keys, or the labels it decides alone): in memory up to ``acltrace.spill.MEMORY`` (256 MiB),
+beyond it to a file in the search's dispatch directory; at the last (``finished``) chunk the spill
+is read back, each record labelled, and the reply (through a second file there when the spill went
+to disk) sent as one chunk, records in the order they came.
 The command is *stateful* (SCP v2: once, on the search head, after the indexers' part): it needs
 every event, but it keeps them as events (the events view, ``head``, ``dedup`` and ``timechart``
 still work) where a *reporting* command would turn them into results. The price: nothing comes out
 until the search has read its last event (``run_in_preview`` is off). Memory is the aggregates (keys
-x buckets) and one chunk at a time; disk, about the size of the events, twice, in the dispatch
-directory, which Splunk deletes with the search.
+x buckets), the spill's limit and one chunk at a time; beyond the limit, disk: about the size of
+the events, twice, in the dispatch directory, which Splunk deletes with the search.
 
 Records. An event without a readable ``_time`` is labelled by what it shows alone and counted with
 no other (one warning says how many). One bad record never fails the search: it passes through
@@ -30,10 +31,10 @@ carries label columns already) is re-written by column name. A body the regex do
 (or, among plain cells, one with a quoted cell among those read, such as a multivalue field's)
 goes through ``csv.reader``.
 """
-import marshal
 import os
 import tempfile
 
+from acltrace.spill import Spill
 from acltrace.triage.classifier import READS, Classifier
 from acltrace_splunk.csvscan import body_header, csv_cell, first_quoted, scan
 from acltrace_splunk.protocol import BETWEEN_CHUNKS, Command, CommandError, read_rows
@@ -88,10 +89,10 @@ class Backscatter(Command):
             raise CommandError(f"backscatter: {error}") from None
         self.classifier = Classifier(window=window)
 
-    def _spill_file(self):
-        """An unnamed file in the search's dispatch directory (else the system's temporary one)."""
+    def _folder(self):
+        """The search's dispatch directory (else None: the system's temporary one)."""
         folder = self.searchinfo.get("dispatch_dir")
-        return tempfile.TemporaryFile(dir=folder if isinstance(folder, str) and os.path.isdir(folder) else None)
+        return folder if isinstance(folder, str) and os.path.isdir(folder) else None
 
     # -- the chunk ----------------------------------------------------------------------------------
 
@@ -123,28 +124,30 @@ class Backscatter(Command):
                 event = known = None
             batch.append((text, event, time, known))
         if self.spill is None:
-            self.spill = self._spill_file()
-        marshal.dump((columns, batch), self.spill)
+            self.spill = Spill(self._folder())
+        self.spill.write([columns, batch], 2 * len(body))      # its text and the cells read, about
 
     def labelled(self):
         """Pass 2: the spill read back, each record labelled, the reply body written to a file."""
-        out = self._spill_file()
-        out.write((_csv_line(self.columns + list(self.label_fields)) + "\n").encode("utf-8"))
-        if self.spill is not None:
-            self.spill.seek(0)
-            label = self.classifier.label
-            while True:
-                try:
-                    columns, batch = marshal.load(self.spill)
-                except EOFError:
-                    break
-                pairs = (((columns, text), label(event, time, known) if event is not None else None)
-                         for text, event, time, known in batch)
-                out.write(self.lines(pairs).encode("utf-8", "replace"))
-            self.spill.close()
-            self.spill = None
+        header = _csv_line(self.columns + list(self.label_fields)) + "\n"
+        spill, self.spill = self.spill, None
+        if spill is None:
+            self.report()
+            return header
+        on_disk = spill.on_disk           # a large search: the reply goes through a file too
+        out = tempfile.TemporaryFile(dir=self._folder()) if on_disk else None
+        pieces = [header]
+        label = self.classifier.label
+        for columns, batch in spill.batches():
+            pairs = (((columns, text), label(event, time, known) if event is not None else None)
+                     for text, event, time, known in batch)
+            pieces.append(self.lines(pairs))
+            if on_disk:
+                out.write("".join(pieces).encode("utf-8", "replace"))
+                pieces = []
+        spill.close()
         self.report()
-        return out
+        return out if on_disk else "".join(pieces)
 
     def rows(self, body):
         """A body's header (a tuple) and an iterable of its records as (CSV text, the core's event
