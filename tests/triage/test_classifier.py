@@ -496,3 +496,26 @@ def test_a_labelling_failure_is_none_with_the_error_and_the_rest_go_on(monkeypat
     assert labels[id(poison)]["bs_label"] == "none"
     assert labels[id(poison)]["bs_reason"] == "could not be labelled (RuntimeError: core bug)"
     assert all(labels[id(ev)]["bs_label"] == "scan" for ev, _ in stream if ev is not poison)
+
+
+def test_a_device_whose_clock_is_minutes_off_loses_no_labels():
+    """One scanner seen by two routers, the second's clock 7 minutes slow, and a flood on it: the same
+    labels as with both clocks right."""
+    def night(skew):
+        scan = [(ios("denied", "tcp", "45.33.7.7", 40000 + i, f"10.20.9.{i + 1}", 445, dvc="r1"), T0 + 20 * i)
+                for i in range(20)]
+        scan += [(ios("denied", "tcp", "45.33.7.7", 41000 + i, f"10.21.9.{i + 1}", 445, dvc="r2"),
+                  T0 + 400 + 20 * i - skew) for i in range(20)]
+        flood = [(ev, t - skew) for ev, t in syn_flood_backscatter(random.Random(21), start=T0 + 200, rate=0.5)]
+        return scan + flood
+    right, slow = night(0), night(420)
+    want = [labels["bs_label"] for labels in map(both_orders(right).get, (id(ev) for ev, _ in right))]
+    got = [labels["bs_label"] for labels in map(both_orders(slow).get, (id(ev) for ev, _ in slow))]
+    assert got == want and set(want) == {"scan", "backscatter"}
+
+
+def test_without_a_device_name_the_host_keeps_routers_apart():
+    """Lines without `logging origin-id` name no device: the record's host does (as the add-ons do)."""
+    a = [(dict(ev, dvc="", host="r1"), t) for ev, t in vertical_scan(random.Random(22), n=10, dvc="")]
+    labels = both_orders(a)
+    assert {v["bs_label"] for v in labels.values()} == {"scan"}

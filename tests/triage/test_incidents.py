@@ -197,3 +197,11 @@ def test_jittered_stream_gives_the_same_labels_as_the_sorted_one():
             clf.add(ev, t)
         return {id(ev): clf.label(ev, t)["bs_label"] for ev, t in s}
     assert labels(ordered) == labels(jittered)
+
+
+def test_routers_that_name_no_device_are_told_apart_by_host():
+    """Two routers without `logging origin-id`: their Blaster RSTs are two incidents, one per host."""
+    rnd = random.Random(23)
+    stream = [(dict(ev, dvc="", host=host), t) for host in ("r1", "r2") for ev, t in seed_bursts(rnd, bursts=1)]
+    rows, _ = both_orders(stream)
+    assert sorted(r["dvc"] for r in rows) == ["r1", "r2"]
