@@ -6,8 +6,9 @@ tags). On every line of the peer corpus and of tests/data/extraction_cases.jsonl
 the fields the confs give must be the fields the parser gives: same names with
 values, same values; and a line the parser rejects gets no ACL field at all. The full
 extraction is checked on the sourcetypes no Cisco add-on owns (cisco:xr for IOS-family
-lines, cisco:pix for ASA-family ones); on those an add-on owns (cisco:ios, cisco:asa,
-cisco:ftd) the confs must give exactly the parser's values of the few fields we add there.
+lines, cisco:pix for ASA-family ones); on those an add-on owns (cisco:ios, cisco:ftd) the confs must
+give exactly the parser's values of the few fields we add there, and on cisco:asa, one of Splunk's own
+source types, nothing at all.
 """
 import csv
 import importlib.util
@@ -28,8 +29,8 @@ ALLOWLIST = {}
 # Fields the confs add beyond FIELDS: CIM conveniences, and what every event has.
 CIM_EXTRAS = {"src", "dest", "vendor", "product"}
 ALWAYS = {"_raw", "sourcetype"}
-# Stanzas that must stay identical: the add-on's two ASA sourcetypes, and the two it no longer lists.
-FAMILIES = (("cisco:asa", "cisco:ftd"), ("cisco:pix", "cisco:fwsm"))
+# Stanzas that must stay identical: the two sourcetypes the ASA add-on no longer lists.
+FAMILIES = (("cisco:pix", "cisco:fwsm"),)
 # Where the full extraction of a case's sourcetype is checked when an add-on owns that sourcetype.
 FULL_STANZA_OF = {"cisco:ios": "cisco:xr", "cisco:asa": "cisco:pix", "cisco:ftd": "cisco:pix"}
 _ASA_TAG = re.compile(r"%?\b(?:ASA|PIX|FWSM|FTD)-(?:[a-z]+-)?\d-\d{6}\b")
@@ -125,8 +126,8 @@ def test_addon_sourcetypes_get_exactly_the_parsers_values_of_the_fields_we_add_t
     failures, checked = [], 0
     for sourcetype, line, label in _cases(corpus, repo):
         for owned, (_addon, added) in gen.ADDED_BESIDE_ADDON.items():
-            if FULL_STANZA_OF[owned] != FULL_STANZA_OF.get(sourcetype, sourcetype):
-                continue                     # an ASA line under cisco:ios says nothing
+            if owned in gen.SPLUNK_SOURCETYPES or FULL_STANZA_OF[owned] != FULL_STANZA_OF.get(sourcetype, sourcetype):
+                continue                     # no stanza; an ASA line under cisco:ios says nothing
             res = extractor.extract(owned, line)
             expected = {k: v for k, v in (parse_event(line) or {}).items() if k in added}
             got = {k: v for k, v in res.fields.items() if k not in ALWAYS}
@@ -136,6 +137,15 @@ def test_addon_sourcetypes_get_exactly_the_parsers_values_of_the_fields_we_add_t
                                 f"{res.shadowed or ''}{res.empty_captures or ''}")
     assert checked > 300
     assert not failures, f"{len(failures)} line(s) differ:\n" + "\n".join(failures)
+
+
+def test_splunks_own_sourcetypes_get_no_stanza(extractor, gen, repo):
+    """AppInspect's cloud check refuses an app's props stanza for one of Splunk's source types."""
+    props = (repo / "default" / "props.conf").read_text(encoding="utf-8")
+    asa = "%ASA-4-106023: Deny tcp src outside:192.0.2.1/80 dst inside:192.0.2.2/1500 by access-group \"IN\""
+    for sourcetype in gen.SPLUNK_SOURCETYPES:
+        assert f"[{sourcetype}]" not in props
+        assert extractor.extract(sourcetype, asa).fields.keys() <= ALWAYS
 
 
 def test_dvc_falls_back_to_the_events_host_where_no_add_on_sets_it(extractor, gen):

@@ -468,16 +468,19 @@ P_HEAD = """# acltrace search-time knowledge for Cisco ACL log messages (props.c
 #               them -- no add-on: all fields
 #   cisco:ios   IOS, IOS-XE, NX-OS -- owned by the Cisco Networks add-on
 #               (TA-cisco_ios): only packets, missed_packets, message_id, seq
-#   cisco:asa, cisco:ftd   ASA, FTD -- owned by the Splunk Add-on for Cisco ASA:
-#               only packets, interval, mnemonic, device_time, seq and the
-#               named ports' names (src_port_name, dest_port_name)
+#   cisco:ftd   FTD -- owned by the Splunk Add-on for Cisco ASA: only packets,
+#               interval, mnemonic, device_time, seq and the named ports' names
+#               (src_port_name, dest_port_name)
+#   cisco:asa   ASA -- no stanza at all: Splunk counts it among its own source
+#               types, and AppInspect's cloud check refuses an app's stanza for
+#               one; the ASA add-on gives the ACL fields, aclparse every field
 # On a sourcetype an add-on owns, the add-on gives the ACL fields its own way;
 # a second definition of a field there would fight it (see Coexistence). The
 # aclparse command gives every field on any sourcetype.
 # A props.conf stanza names one source type exactly (wildcards are documented
 # for host:: and source:: stanzas only), so stanzas repeat the same few lines;
-# the regexes live once, in transforms.conf. The test checks that cisco:asa and
-# cisco:ftd, and cisco:pix and cisco:fwsm, stay identical.
+# the regexes live once, in transforms.conf. The test checks that cisco:pix and
+# cisco:fwsm stay identical.
 #
 # Search time only. Line breaking, timestamps and KV_MODE belong to Cisco's
 # add-ons and are not set here.
@@ -539,6 +542,10 @@ ADDON_ADDS = {
     "Cisco Networks add-on (TA-cisco_ios)": (("cisco:ios",), ("packets", "missed_packets", "message_id", "seq")),
 }
 ADDED_BESIDE_ADDON = {st: (addon, fields) for addon, (sts, fields) in ADDON_ADDS.items() for st in sts}
+# Source types Splunk counts among its own: AppInspect's cloud check refuses any stanza of an app for them
+# (check_that_no_configurations_of_default_source_type_in_props_conf), so we add nothing there; the add-on
+# gives the ACL fields, aclparse every field.
+SPLUNK_SOURCETYPES = ("cisco:asa",)
 
 
 def stanza(name, comment, reports, evals, lookups):
@@ -594,6 +601,8 @@ BESIDE = {st: beside_addon(IOS_REPORTS if st == "cisco:ios" else ASA_REPORTS, fi
 def family_stanzas(sourcetypes, comment, reports, evals, lookups):
     parts = []
     for st in sourcetypes:
+        if st in SPLUNK_SOURCETYPES:
+            continue
         if st in ADDED_BESIDE_ADDON:
             addon, fields = ADDED_BESIDE_ADDON[st]
             parts.append(stanza(st, f"{comment}; the {addon} gives the ACL fields, we add {', '.join(fields)}",
