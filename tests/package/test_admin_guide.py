@@ -24,6 +24,9 @@ KNOWN_CONFS = {
 KNOWN_KEYS = {
     "sourcetype": "inputs.conf's own setting: a monitored capture file is given sourcetype = acltrace:show",
 }
+KNOWN_SOURCETYPES = {
+    "cisco:asa": "the ASA add-on's and SC4S's, one of Splunk's own: the app has no stanza for it on purpose",
+}
 
 _SPAN = re.compile(r"``(.+?)``|`([^`\n]+)`")
 _OURS = re.compile(r"acltrace[_:][A-Za-z0-9][A-Za-z0-9_:.-]*")
@@ -97,7 +100,7 @@ def problems():
         stanza = _STANZA.match(span)
         if stanza and stanza.group(1) not in STANZAS:
             found.append(f"stanza `{span}`")
-        if _SOURCETYPE.match(span) and span not in CONFS["props.conf"]:
+        if _SOURCETYPE.match(span) and span not in CONFS["props.conf"] and span not in KNOWN_SOURCETYPES:
             found.append(f"sourcetype `{span}`")
     return found
 
