@@ -17,9 +17,9 @@ MEMORY = 256 * 2**20          # bytes of batches kept in memory before the spill
 
 
 class Spill:
-    def __init__(self, folder: Optional[str] = None, memory: int = MEMORY):
+    def __init__(self, folder: Optional[str] = None, memory: Optional[int] = None):
         self.folder = folder
-        self.memory = memory
+        self.memory = MEMORY if memory is None else memory
         self.held = 0                 # bytes counted of the batches in memory
         self._batches: list = []
         self._file = None

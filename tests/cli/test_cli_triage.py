@@ -198,8 +198,9 @@ def _days(count):
 
 
 def _label_peak_rss_kib(path):
-    # VmHWM, not ru_maxrss: Linux keeps across exec the peak of the forked parent (pytest)
-    code = ("import re, sys; "
+    """Peak RSS of `acltrace label` with the spill's memory limit at 1 MiB: past it the events wait on
+    disk. VmHWM, not ru_maxrss: Linux keeps across exec the peak of the forked parent (pytest)."""
+    code = ("import re, sys; import acltrace.spill; acltrace.spill.MEMORY = 2**20; "
             "import acltrace.cli as c; c.main(sys.argv[1:]); "
             "sys.stderr.write(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))")
     run = subprocess.run([sys.executable, "-c", code, "label", "--year", "2026", str(path)],

@@ -7,6 +7,8 @@ through SCP v2, as splunkd runs it, on the interpreter of the tests and on Splun
 (pyenv's, where present; CI has them).
 """
 import glob
+import pathlib
+import tempfile
 
 import pytest
 import scp
@@ -70,7 +72,14 @@ def test_a_flood_in_one_window_is_labelled_in_bounded_memory():
     events = [{"_time": "1700000000.000", "action": "blocked", "vendor_action": "denied", "transport": "tcp",
                "src_ip": "198.51.100.7", "src_port": "80", "dest_ip": f"10.20.{i // 250 % 250}.{i % 250 + 1}",
                "dest_port": str(1024 + i % 60000), "dvc": "r1", "seq": str(i)} for i in range(n)]
-    result = scp.run_command("backscatter", [], [events[i:i + 50_000] for i in range(0, n, 50_000)])
+    # the spill's memory limit at 8 MiB: the events wait in the dispatch directory, the reply too
+    script = scp.BIN / "backscatter.py"
+    wrapper = (f"import runpy, sys; sys.path.insert(0, {str(scp.BIN)!r}); import acltrace.spill; "
+               f"acltrace.spill.MEMORY = 8 * 2**20; runpy.run_path({str(script)!r}, run_name='__main__')")
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "backscatter_spilling.py"
+        path.write_text(wrapper)
+        result = scp.run_command(path, [], [events[i:i + 50_000] for i in range(0, n, 50_000)])
     scp.assert_ok(result)
     assert [r["seq"] for r in result.records] == [str(i) for i in range(n)]
     assert {r["bs_label"] for r in result.records} == {"none"}      # all at one moment: not over 60 s

@@ -35,7 +35,8 @@ def _year_of(seconds: float) -> int:
     if start <= seconds < end:
         return year
     year = (datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)).year
-    _YEAR[:] = year, float(calendar.timegm((year, 1, 1, 0, 0, 0))), float(calendar.timegm((year + 1, 1, 1, 0, 0, 0)))
+    end = float(calendar.timegm((year + 1, 1, 1, 0, 0, 0))) if year < 9999 else float("inf")
+    _YEAR[:] = year, float(calendar.timegm((year, 1, 1, 0, 0, 0))), end
     return year
 
 
