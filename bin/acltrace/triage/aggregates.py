@@ -37,8 +37,9 @@ _PROBES: dict = {}     # (protocol, port or ICMP type) -> itself: the values of 
 
 
 class Agg:
-    """One key's counters in one bucket, or merged over a window of buckets."""
-    __slots__ = ("bucket", "events", "packets", "values", "tmin", "tmax", "capped")
+    """One key's counters in one bucket, or merged over a window of buckets. Its distinct values are
+    ``one`` while there is only one (most keys: a set costs 200 bytes), then the set ``many``."""
+    __slots__ = ("bucket", "events", "packets", "one", "many", "tmin", "tmax", "capped")
 
     def __init__(self, bucket: int, time: float, value=None, packets: int = 0, events: int = 0,
                  last: Optional[float] = None, capped: bool = False):
@@ -46,10 +47,18 @@ class Agg:
         self.bucket = bucket
         self.events = events
         self.packets = packets
-        self.values: set = set() if value is None else {value}
+        self.one = value
+        self.many: Optional[set] = None
         self.tmin = time
         self.tmax = time if last is None or last < time else last
         self.capped = capped       # values beyond DISTINCT_CAP were dropped
+
+    @property
+    def values(self) -> set:
+        """The distinct values kept (a new set while there is one)."""
+        if self.many is not None:
+            return self.many
+        return set() if self.one is None else {self.one}
 
     def add(self, value, packets: int, time: float, events: int = 1, last: Optional[float] = None,
             capped: bool = False) -> None:
@@ -59,10 +68,15 @@ class Agg:
         self.capped = self.capped or capped
         self.packets += packets
         if value is not None:
-            values = self.values
-            values.add(value)
-            if len(values) > 2 * DISTINCT_CAP:
-                self._trim()
+            many = self.many
+            if many is not None:
+                many.add(value)
+                if len(many) > 2 * DISTINCT_CAP:
+                    self._trim()
+            elif self.one is None:
+                self.one = value
+            elif value != self.one:
+                self.many, self.one = {self.one, value}, None
         if time < self.tmin:
             self.tmin = time
         elif time > self.tmax:
@@ -73,20 +87,24 @@ class Agg:
     def merge(self, other: "Agg") -> None:
         self.events += other.events
         self.packets += other.packets
-        self.values |= other.values
+        theirs = other.values
+        if theirs:
+            mine = self.values
+            mine |= theirs
+            self.many, self.one = mine, None
+            if len(mine) > 2 * DISTINCT_CAP:
+                self._trim()
         self.capped = self.capped or other.capped
-        if len(self.values) > 2 * DISTINCT_CAP:
-            self._trim()
         self.tmin, self.tmax = min(self.tmin, other.tmin), max(self.tmax, other.tmax)
 
     def _trim(self) -> None:
         """Keep the smallest DISTINCT_CAP values: those the whole stream's smallest come from."""
-        self.values = set(sorted(self.values)[:DISTINCT_CAP])
+        self.many = set(sorted(self.many)[:DISTINCT_CAP])
         self.capped = True
 
     def distinct(self) -> tuple:
         """(number of distinct values, at most DISTINCT_CAP; True when there were more)."""
-        n = len(self.values)
+        n = len(self.many) if self.many is not None else int(self.one is not None)
         return min(n, DISTINCT_CAP), self.capped or n > DISTINCT_CAP
 
     def seconds(self) -> float:
