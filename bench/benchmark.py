@@ -192,14 +192,17 @@ def pipeline_memory(count, chunk, python):
             size = min(chunk, count - first)
             body = scp.records_to_csv(make_records(make_lines(size, seed=first), first=first))
             meta = {"action": "execute", "finished": first + size >= count}
+            if meta["finished"]:            # a command exits after its last reply: its peak so far
+                peaks = [session.peak_rss_kb() / 1024 for session in sessions]
             for session in sessions:
                 reply = session.exchange(scp.encode_chunk(meta, body))
                 if reply is None:
                     raise SystemExit(f"a command stopped: {session.close()[-2000:]}")
                 body = reply.body
-        peaks = [session.peak_rss_kb() / 1024 for session in sessions]
+        # backscatter labels everything in its last chunk: its peak is its rusage's once it has ended
         for session in sessions:
             session.close()
+        peaks = [max(peak, session.maxrss_kb / 1024) for peak, session in zip(peaks, sessions)]
     return peaks, time.perf_counter() - started
 
 
