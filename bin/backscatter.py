@@ -3,8 +3,9 @@
 
     ... | aclparse | backscatter [window=<seconds>]
 
-Stateful streaming (SCP v2: once, on the search head, over the whole stream; docs/DESIGN.md section
-4); the record path is ``acltrace_splunk.commands.backscatter``, the protocol ``acltrace_splunk.protocol``.
+Stateful (SCP v2: once, on the search head, over every event, all returned with the last chunk;
+docs/DESIGN.md section 4); the record path is ``acltrace_splunk.commands.backscatter``, the
+protocol ``acltrace_splunk.protocol``.
 """
 import os
 import sys
@@ -20,8 +21,8 @@ LABEL_FIELDS = ("bs_label", "bs_reason", "bs_confidence")
 OPTIONS = (
     # checked when the command starts: "backscatter: window must be a number of seconds ..."
     Option("window", default="300",
-           doc="**Syntax:** **window=***<seconds>*  **Description:** Seconds either side of an event over "
-               "which scans and backscatter floods are counted; more than 0, at most 86400. Default: 300."),
+           doc="**Syntax:** **window=***<seconds>*  **Description:** The finest scale scans and backscatter "
+               "floods are counted at (it reads 1 h and 6 h too); more than 0, at most 86400. Default: 300."),
 )
 
 if __name__ == "__main__":

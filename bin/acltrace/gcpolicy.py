@@ -5,7 +5,7 @@ aggregates) and form no reference cycles. CPython's default schedule (a collecti
 allocations, the older generations every 10 of those) then spends about half of the classifier's
 time walking the objects it holds. ``fewer_collections`` collects the youngest generation every
 ``YOUNG_THRESHOLD`` allocations instead of 700: for a loop with no natural pause that holds little
-(the CLI, aclparse). A search command that holds state across chunks (backscatter's window) collects
+(the CLI, aclparse). A search command that holds state across chunks (backscatter's aggregates) collects
 only between chunks instead: that is the search command loop's business
 (``acltrace_splunk.protocol``, ``BETWEEN_CHUNKS``). Measured by bench/benchmark.py.
 """

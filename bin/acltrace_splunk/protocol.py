@@ -307,7 +307,7 @@ class Command:
 
     ``collect`` is its garbage collector's schedule: None (Python's), ``FEWER_COLLECTIONS``
     (``acltrace.gcpolicy.fewer_collections``: a loop that holds little) or ``BETWEEN_CHUNKS``:
-    for a command that holds many objects across chunks (backscatter's window), where a collection
+    for a command that holds many objects across chunks (backscatter's aggregates), where a collection
     walks all of them and finds nothing to free: no automatic collection, and a full one after the
     reply to the chunk that brings the bodies read since the last one to ``COLLECT_AFTER_BYTES``
     (~500,000 wide records; a safety net for a stray cycle, an exception's traceback say), while
