@@ -382,7 +382,8 @@ def night():
             incidents.add(ev, labels, time)
     found = incidents.finish()
     summary = {"sources": ["night.log"], "acl_events": sum(1 for ev in events if ev), "labels": {},
-               "events_without_time": placer.unplaced, "window": 300.0, "timeout": 300.0}
+               "events_without_time": sum(1 for ev, time in zip(events, times) if ev and time is None),
+               "window": 300.0, "timeout": 300.0}
     reports = {}
     for fmt in ("text", "html", "csv"):
         out = io.StringIO()

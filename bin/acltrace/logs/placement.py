@@ -54,13 +54,11 @@ class Placer:
         self.anchor = anchor
         self._last: dict = {}            # device -> its last placed time
         self._latest: Optional[float] = None
-        self.unplaced = 0
 
     def place(self, ev: dict) -> Optional[float]:
         device = ev.get("dvc") or ev.get("host") or ""
         time = self._place(ev.get("device_time"), self._last.get(device, self._latest))
         if time is None:
-            self.unplaced += 1
             return None
         self._last[device] = self._latest = time
         return time

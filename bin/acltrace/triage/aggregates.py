@@ -32,8 +32,23 @@ from typing import Optional
 from acltrace.triage.signatures import answer_shape, late_session_packet, private_source, probe_shape
 
 DISTINCT_CAP = 64      # distinct values an aggregate keeps (at least every rule's threshold)
-MERGED_CACHE = 20_000  # windows merged and kept for the events after (a bound, not a need)
+CACHE_SIZE = 20_000    # entries a verdict cache keeps for the events after (a bound, not a need)
 _PROBES: dict = {}     # (protocol, port or ICMP type) -> itself: the values of the ports keys, shared
+
+
+def smallest(values: set, cap: int) -> set:
+    """The ``cap`` smallest of ``values``: whatever order they came in, the same ones (as ``values()``
+    sorts them)."""
+    return set(sorted(values)[:cap])
+
+
+def remember(cache: dict, key, value):
+    """Keep ``value`` under ``key`` in a verdict cache of at most ``CACHE_SIZE`` entries (emptied when
+    full: a cache saves work, it decides nothing) and return it."""
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class Agg:
@@ -99,7 +114,7 @@ class Agg:
 
     def _trim(self) -> None:
         """Keep the smallest DISTINCT_CAP values: those the whole stream's smallest come from."""
-        self.many = set(sorted(self.many)[:DISTINCT_CAP])
+        self.many = smallest(self.many, DISTINCT_CAP)
         self.capped = True
 
     def distinct(self) -> tuple:
@@ -200,9 +215,7 @@ class Aggregates:
                     if merged is None:
                         merged = Agg(bucket, agg.tmin)
                     merged.merge(agg)
-            if len(self._merged) >= MERGED_CACHE:
-                self._merged.clear()
-            self._merged[cached] = merged
+            remember(self._merged, cached, merged)
         return merged
 
     def total(self, key: tuple) -> int:

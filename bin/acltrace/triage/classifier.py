@@ -42,7 +42,7 @@ probes, never the events.
 import math
 from typing import Optional
 
-from acltrace.triage.aggregates import Aggregates, as_packets, event_keys, prefix
+from acltrace.triage.aggregates import Aggregates, as_packets, event_keys, prefix, remember
 from acltrace.triage.signatures import (
     ICMP_REQUESTS,
     OFF_CALENDAR,
@@ -64,7 +64,6 @@ READS = ("action", "dest_host", "dest_ip", "dest_port", "dvc", "host", "icmp_typ
          "protocol_version", "reason", "src_interface", "src_ip", "src_port", "tcp_flag", "transport",
          "vendor_action")
 
-SCANNER_CACHE = 20_000              # sources' scan verdicts kept for their next events
 COARSE_SCALES = (3600.0, 21600.0)   # 1 h and 6 h, beside the finest scale (the window)
 BACKSCATTER_MIN_ANSWERS = 25        # CAIDA: >= 25 packets ...
 BACKSCATTER_MIN_SECONDS = 60.0      # ... over >= 60 s per victim
@@ -211,9 +210,7 @@ class Classifier:
         if windows is None:
             windows = [(scale, self._buckets(time, scale)) for scale in self.scales]
             if self._whole_scales:
-                if len(self._window_cache) >= SCANNER_CACHE:
-                    self._window_cache.clear()
-                self._window_cache[bucket] = windows
+                remember(self._window_cache, bucket, windows)
         return windows
 
     def _buckets(self, time: float, scale: float) -> tuple:
@@ -363,19 +360,13 @@ class Classifier:
             else:
                 target = f"horizontal scan of {key[2]} port {key[3]} on {count} hosts"
             best = (n, (target, agg.seconds(), n / minimum))
-        if len(self._scanners) >= SCANNER_CACHE:
-            self._scanners.clear()
-        found = self._scanners[cached] = best[1] if best is not None else None
-        return found
+        return remember(self._scanners, cached, best[1] if best is not None else None)
 
     def _distributed(self, ev: dict, key: tuple, windows: list) -> Optional[dict]:
         cached = (key, windows[0][1])
         found = self._spreads.get(cached, False)
         if found is False:
-            found = self._spread(key, windows)
-            if len(self._spreads) >= SCANNER_CACHE:
-                self._spreads.clear()
-            self._spreads[cached] = found
+            found = remember(self._spreads, cached, self._spread(key, windows))
         if found is None:
             return None
         return make_labels("scan", f"{found}: {traffic(ev)}", 0.85)

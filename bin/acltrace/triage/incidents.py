@@ -34,7 +34,7 @@ import statistics
 import zlib
 from typing import Optional
 
-from acltrace.triage.aggregates import as_packets
+from acltrace.triage.aggregates import as_packets, smallest
 from acltrace.triage.signatures import BLASTER_BROADCAST, blaster_calendar, slash16
 
 DISTINCT_CAP = 10000
@@ -101,17 +101,6 @@ def incident_key(ev: dict, label: str) -> tuple:
     return (label, dvc, ev.get("src_interface", ""), ev.get("src_mac", ""))
 
 
-def _add_capped(values: set, value, cap: int) -> bool:
-    """Add ``value``; keep the smallest ``cap`` when there are twice as many; True when trimmed."""
-    values.add(value)
-    if len(values) > 2 * cap:
-        kept = sorted(values)[:cap]
-        values.clear()
-        values.update(kept)
-        return True
-    return False
-
-
 class _Open:
     """One place's counts over one bucket, or over a run of buckets once merged."""
     __slots__ = ("key", "first", "last", "events", "packets", "dests", "ports", "nets", "hours",
@@ -140,12 +129,16 @@ class _Open:
             self.hours.add(int(last // 3600) % 24)
         dest, port = ev.get("dest_ip") or ev.get("dest_host"), ev.get("dest_port")
         if dest:
-            self.capped |= _add_capped(self.dests, dest, BUCKET_CAP)
+            self.dests.add(dest)
+            if len(self.dests) > 2 * BUCKET_CAP:
+                self.dests, self.capped = smallest(self.dests, BUCKET_CAP), True
             net = slash16(dest)
             if net:
                 self.nets.add(net)
         if port:
-            self.capped |= _add_capped(self.ports, port, BUCKET_CAP)
+            self.ports.add(port)
+            if len(self.ports) > 2 * BUCKET_CAP:
+                self.ports, self.capped = smallest(self.ports, BUCKET_CAP), True
         src = ev.get("src_ip")
         if src:
             self.src_ips.add(src)
@@ -162,13 +155,10 @@ class _Open:
         self.first, self.last = min(self.first, other.first), max(self.last, other.last)
         self.events += other.events
         self.packets += other.packets
-        for mine, theirs in ((self.dests, other.dests), (self.ports, other.ports)):
-            mine |= theirs
-            if len(mine) > DISTINCT_CAP:
-                kept = sorted(mine)[:DISTINCT_CAP]
-                mine.clear()
-                mine.update(kept)
-                self.capped = True
+        self.dests, self.ports = self.dests | other.dests, self.ports | other.ports
+        if len(self.dests) > DISTINCT_CAP or len(self.ports) > DISTINCT_CAP:
+            self.dests, self.ports = smallest(self.dests, DISTINCT_CAP), smallest(self.ports, DISTINCT_CAP)
+            self.capped = True
         self.capped = self.capped or other.capped
         for mine, theirs in ((self.nets, other.nets), (self.src_ips, other.src_ips),
                              (self.src_nets, other.src_nets), (self.macs, other.macs),

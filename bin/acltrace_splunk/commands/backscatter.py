@@ -76,7 +76,6 @@ class Backscatter(Command):
         self.label_cells = label_cells
         self.classifier = None
         self.spill = None
-        self.untimed = 0
         self.failures = 0
         self.columns = []        # every column seen so far but ours, in order of first appearance
         self.seen = set(self.label_fields)    # ... and ours (and their __mv_ twins), which the labels replace
@@ -115,8 +114,6 @@ class Backscatter(Command):
         batch = []
         for text, event in rows:
             time = epoch(event.pop("_time", None))
-            if time is None:
-                self.untimed += 1
             try:
                 known = add(event, time)
             except Exception:  # a bad record must not fail the search: it goes on without labels
@@ -216,7 +213,8 @@ class Backscatter(Command):
         if self.failures:
             self.warn(f"backscatter could not label {self.failures} record(s); "
                       "they were passed through without bs_ fields")
-        if self.untimed:
-            self.warn(f"backscatter: {self.untimed} event(s) without a readable _time were labelled by what "
+        untimed = self.classifier.unplaced
+        if untimed:
+            self.warn(f"backscatter: {untimed} ACL event(s) without a readable _time were labelled by what "
                       "each shows alone, and counted with no other")
-        self.failures = self.untimed = 0
+        self.failures = self.classifier.unplaced = 0
