@@ -33,8 +33,11 @@ def _listed():
 LISTED = _listed()
 
 
+OURS = str((REPO / "bin").resolve()) + os.sep       # our templates; ntc-templates' are in lib/
+
+
 def _key(platform, path):
-    source = "ours" if os.sep + "acltrace" + os.sep in path else "ntc-templates"
+    source = "ours" if os.path.realpath(path).startswith(OURS) else "ntc-templates"
     return platform, source, os.path.basename(path)[: -len(".textfsm")]
 
 
