@@ -549,16 +549,14 @@ def _modified(name: str) -> float:
 
 
 def _label_record(source: str, number: int, ev: dict, time: Optional[float], labels: dict) -> dict:
-    out = {"source": source, "line_number": number}
-    out.update(_typed(ev))
+    out = _typed(ev, {"source": source, "line_number": number})
     out["time"] = time
     out.update(labels, bs_confidence=float(labels["bs_confidence"]))
     return out
 
 
-def _typed(ev: dict) -> dict:
-    """The event's fields in ``FIELDS`` order, whole numbers as ints."""
-    out = {}
+def _typed(ev: dict, out: dict) -> dict:
+    """``out`` with the event's fields added in ``FIELDS`` order, whole numbers as ints."""
     for field in FIELDS:
         value = ev.get(field)
         if value is not None:
@@ -591,9 +589,7 @@ def _events(lines: Iterable[tuple[str, int, str]]) -> Iterator[tuple[str, int, d
 def _write_json(out: IO[str], events: Iterable[tuple[str, int, dict]]) -> None:
     dumps = json.dumps
     for source, number, ev in events:
-        record = {"source": source, "line_number": number}
-        record.update(_typed(ev))
-        out.write(dumps(record))
+        out.write(dumps(_typed(ev, {"source": source, "line_number": number})))
         out.write("\n")
 
 

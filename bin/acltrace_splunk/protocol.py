@@ -112,15 +112,24 @@ def _read_exactly(stream, size: int) -> bytes:
     return data
 
 
-def write_chunk(stream, metadata: dict, body: Union[str, BinaryIO] = "") -> None:
-    """Write one chunk to a binary ``stream`` and flush it. ``body``: CSV text, or a binary file of
-    it (copied from its start, then closed: a reply larger than memory)."""
+_PIECES = 4096                # pieces of a reply encoded at once (a few MB of a large reply)
+
+
+def write_chunk(stream, metadata: dict, body: Union[str, list, BinaryIO] = "") -> None:
+    """Write one chunk to a binary ``stream`` and flush it. ``body``: CSV text, a list of its pieces
+    (a large reply: encoded a few thousand at a time, never joined whole), or a binary file of it
+    (copied from its start, then closed: a reply larger than memory)."""
     meta = json.dumps(metadata, separators=(",", ":")).encode("utf-8")
     if isinstance(body, str):
         data = body.encode("utf-8", "replace")
         stream.write(b"chunked 1.0,%d,%d\n%s" % (len(meta), len(data), meta))
         if data:
             stream.write(data)                   # the body as it is: no copy of tens of MB
+    elif isinstance(body, list):
+        size = sum(len(piece) if piece.isascii() else len(piece.encode("utf-8", "replace")) for piece in body)
+        stream.write(b"chunked 1.0,%d,%d\n%s" % (len(meta), size, meta))
+        for start in range(0, len(body), _PIECES):
+            stream.write("".join(body[start:start + _PIECES]).encode("utf-8", "replace"))
     else:
         with body:
             size = body.seek(0, os.SEEK_END)
@@ -345,9 +354,9 @@ class Command:
     def prepare(self) -> None:
         """Called once, before the getinfo reply: raise CommandError to refuse the options."""
 
-    def execute(self, body: str, finished: bool) -> Union[str, BinaryIO]:
+    def execute(self, body: str, finished: bool) -> Union[str, list, BinaryIO]:
         """The reply's CSV for one execute chunk's CSV ``body`` (``finished``: the last chunk): text,
-        or a binary file of it, which the loop sends from its start and closes."""
+        a list of its pieces, or a binary file of it, which the loop sends from its start and closes."""
         raise NotImplementedError
 
 

@@ -75,21 +75,40 @@ def parse_device_time(text: str, year: int) -> Optional[float]:
     text = text.strip().lstrip("*.")
     m = _ISO.match(text)
     if m:
-        month = int(m.group("mo"))
+        month = m.group("mo")
         zone = m.group("off") or m.group("zone")
     else:
         m = _MON_DAY.match(text) or _YEAR_MON_DAY.match(text)
-        if m is None or m.group("mon") not in _MONTHS:
+        if m is None:
             return None
-        month = _MONTHS[m.group("mon")]
+        month = m.group("mon")
         zone = m.group("zone")
-    y = int(m.group("y")) if m.group("y") else year
-    day, hour, minute = int(m.group("d")), int(m.group("h")), int(m.group("mi"))
-    if not (1 <= y <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(y, month)[1]
-            and hour < 24 and minute < 60):
+    start = _minute((m.group("y") or year, month, *m.group("d", "h", "mi")))
+    if start is None:
         return None
-    seconds = calendar.timegm((y, month, day, hour, minute, 0)) + float(m.group("s")) - zone_offset(zone)
+    seconds = start + float(m.group("s")) - zone_offset(zone)
     return seconds if in_calendar(seconds) else None
+
+
+_MINUTES: dict = {}      # a stamp's (year, month, day, hour, minute) as read -> ``_minute`` (a cache)
+
+
+def _minute(stamp: tuple) -> Optional[int]:
+    """The epoch second a minute starts at, from (year, month, day, hour, minute) as a stamp gives them
+    (text, a month by name or number; the year an int where the stamp has none); None when no
+    calendar has it. Kept for the stamps after: a log's stamps share their minutes."""
+    start = _MINUTES.get(stamp, False)
+    if start is False:
+        y, month, day, hour, minute = stamp
+        y, day, hour, minute = int(y), int(day), int(hour), int(minute)
+        month = _MONTHS.get(month) or (int(month) if month.isdigit() else 0)
+        valid = (1 <= y <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(y, month)[1]
+                 and hour < 24 and minute < 60)
+        start = calendar.timegm((y, month, day, hour, minute, 0)) if valid else None
+        if len(_MINUTES) >= 4096:
+            _MINUTES.clear()
+        _MINUTES[stamp] = start
+    return start
 
 
 def zone_offset(zone: Optional[str]) -> float:

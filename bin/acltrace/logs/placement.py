@@ -75,11 +75,8 @@ class Placer:
         else:
             year = _year_of(reference)
             time = parse_device_time(text, year)
-            if time is not None and not _HAS_YEAR.search(text):   # the year nearest the reference
-                if time - reference > _HALF_YEAR:
-                    time = parse_device_time(text, year - 1)
-                elif reference - time > _HALF_YEAR:
-                    time = parse_device_time(text, year + 1)
+            if time is not None and abs(time - reference) > _HALF_YEAR and not _HAS_YEAR.search(text):
+                time = parse_device_time(text, year - 1 if time > reference else year + 1)   # the year nearest it
             if time is not None and abs(time - reference) > MAX_JUMP:
                 return None
         if time is not None and self.anchor is not None and time > self.anchor + MAX_AHEAD:

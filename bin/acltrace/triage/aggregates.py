@@ -29,9 +29,10 @@ it grows with keys x buckets, never with events.
 from sys import intern
 from typing import Optional
 
-from acltrace.triage.signatures import answer_shape, late_session_packet, private_source, probe_shape
+from acltrace.triage.signatures import private_source, shape
 
-DISTINCT_CAP = 64      # distinct values an aggregate keeps (at least every rule's threshold)
+DISTINCT_CAP = 64      # distinct values an aggregate keeps (at least every rule's threshold) ...
+_TRIM_AT = 2 * DISTINCT_CAP     # ... cut back to when it holds more than this
 CACHE_SIZE = 20_000    # entries a verdict cache keeps for the events after (a bound, not a need)
 _PROBES: dict = {}     # (protocol, port or ICMP type) -> itself: the values of the ports keys, shared
 
@@ -80,13 +81,14 @@ class Agg:
         """Count ``events`` events (one, or a summary row's share: from ``time`` to ``last``, ``capped``
         when the row kept only some of its values) with ``value``."""
         self.events += events
-        self.capped = self.capped or capped
         self.packets += packets
+        if capped:
+            self.capped = True
         if value is not None:
             many = self.many
             if many is not None:
                 many.add(value)
-                if len(many) > 2 * DISTINCT_CAP:
+                if len(many) > _TRIM_AT:
                     self._trim()
             elif self.one is None:
                 self.one = value
@@ -107,7 +109,7 @@ class Agg:
             mine = self.values
             mine |= theirs
             self.many, self.one = mine, None
-            if len(mine) > 2 * DISTINCT_CAP:
+            if len(mine) > _TRIM_AT:
                 self._trim()
         self.capped = self.capped or other.capped
         self.tmin, self.tmax = min(self.tmin, other.tmin), max(self.tmax, other.tmax)
@@ -142,35 +144,39 @@ def as_packets(value) -> int:
         return 1
 
 
-def event_keys(ev: dict) -> tuple:
-    """The (key, value) pairs ``ev`` counts in (see the module doc); value None: read, not counted."""
+def event_keys(ev: dict) -> dict:
+    """The keys ``ev`` counts in (see the module doc), by kind: {kind: (key, value)}; value None: read,
+    not counted."""
     dest = ev.get("dest_ip")
-    if not dest or late_session_packet(ev):
-        return ()
+    found = shape(ev) if dest else None
+    if found is None:                       # no destination, or a late packet of a session
+        return {}
+    answer, probe = found
     src, dest = intern(ev["src_ip"]), intern(dest)      # one string per address, however many events name it
     denied = ev.get("action") != "allowed"
-    keys: list = []
-    answer = answer_shape(ev)
-    if answer:
-        keys.append((("victim", src), dest))
+    keys: dict = {}
+    if answer is not None:
+        keys["victim"] = (("victim", src), dest)
         if denied:
-            keys.append((("net", prefix(dest)), src))
-    probe = probe_shape(ev)
+            keys["net"] = (("net", prefix(dest)), src)
     if probe is not None:
         probe = _PROBES.setdefault(probe, probe) if len(_PROBES) < 2**18 else probe   # one tuple each
         if denied:
-            keys += ((("hosts", src) + probe, dest), (("ports", src, dest), probe))
-            if not answer:                  # distributed scanners probe from ephemeral ports
-                keys += ((("spread",) + probe, src), (("spread_dests",) + probe, dest))
+            keys["hosts"] = (("hosts", src) + probe, dest)
+            keys["ports"] = (("ports", src, dest), probe)
+            if answer is None:              # distributed scanners probe from ephemeral ports
+                keys["spread"] = (("spread",) + probe, src)
+                keys["spread_dests"] = (("spread_dests",) + probe, dest)
         else:
-            keys += ((("hosts", src) + probe, None), (("ports", src, dest), None))
+            keys["hosts"] = (("hosts", src) + probe, None)
+            keys["ports"] = (("ports", src, dest), None)
             if probe[0] != "icmp":
-                keys.append((("peers", dest), src))      # the server dest talks with src
+                keys["peers"] = (("peers", dest), src)      # the server dest talks with src
     interface = ev.get("src_interface")
     if interface:
         kind = "private" if private_source(src) else "public"
-        keys.append((("intf", ev.get("dvc") or ev.get("host") or "", interface, kind), src))
-    return tuple(keys)
+        keys["intf"] = (("intf", ev.get("dvc") or ev.get("host") or "", interface, kind), src)
+    return keys
 
 
 class Aggregates:
@@ -181,23 +187,29 @@ class Aggregates:
         self._aggs: dict = {}       # key -> its Agg when in one bucket, else {bucket: Agg}
         self._merged: dict = {}     # (key, first, last bucket) -> the merged Agg (a cache)
 
-    def add(self, key: tuple, value, packets: int, time: float, bucket: int, events: int = 1,
+    def add(self, keys: dict, packets: int, time: float, bucket: int, events: int = 1,
             last: Optional[float] = None, capped: bool = False) -> None:
+        """Count ``events`` events (one, or a summary row's share: see ``Agg.add``) in ``bucket``, in the
+        aggregate of each key of ``keys`` (``event_keys``) that has a value."""
         all_aggs = self._aggs
-        entry = all_aggs.get(key)
-        if entry is None:                       # most keys: one bucket, held as its bare Agg
-            all_aggs[key] = Agg(bucket, time, value, packets, events, last, capped)
-        elif type(entry) is Agg:
-            if entry.bucket == bucket:
-                entry.add(value, packets, time, events, last, capped)
+        for key, value in keys.values():
+            if value is None:
+                continue
+            entry = all_aggs.get(key)
+            if entry is None:                   # most keys: one bucket, held as its bare Agg
+                all_aggs[key] = Agg(bucket, time, value, packets, events, last, capped)
+            elif type(entry) is Agg:
+                if entry.bucket == bucket:
+                    entry.add(value, packets, time, events, last, capped)
+                else:
+                    all_aggs[key] = {entry.bucket: entry,
+                                     bucket: Agg(bucket, time, value, packets, events, last, capped)}
             else:
-                all_aggs[key] = {entry.bucket: entry, bucket: Agg(bucket, time, value, packets, events, last, capped)}
-        else:
-            agg = entry.get(bucket)
-            if agg is None:
-                entry[bucket] = Agg(bucket, time, value, packets, events, last, capped)
-            else:
-                agg.add(value, packets, time, events, last, capped)
+                agg = entry.get(bucket)
+                if agg is None:
+                    entry[bucket] = Agg(bucket, time, value, packets, events, last, capped)
+                else:
+                    agg.add(value, packets, time, events, last, capped)
 
     def window(self, key: tuple, first: int, last: int) -> Optional[Agg]:
         """``key``'s aggregate over buckets ``first`` to ``last``, or None when it has no events there."""

@@ -45,10 +45,8 @@ from typing import Optional
 from acltrace.triage.aggregates import Aggregates, as_packets, event_keys, prefix, remember
 from acltrace.triage.signatures import (
     ICMP_REQUESTS,
-    OFF_CALENDAR,
     answer_shape,
     as_int,
-    blaster_calendar,
     is_ephemeral,
     is_service_port,
     label_one,
@@ -113,9 +111,10 @@ class Classifier:
         """Count one event, or ``events`` alike from ``time`` to ``last`` (a summary row's share, ``capped``
         when the row kept only some of its addresses: see ``findings``); nothing for an event one rule
         decides alone, or without ACL fields. Returns what ``label`` needs of the event besides the
-        aggregates, to hand back as ``known`` (the labels one rule gave it alone, or its keys: tuples,
-        dicts and text, as marshal carries them), so the second pass does not work it out again."""
-        labels = self._alone(event, time)
+        aggregates, to hand back as ``known`` (the labels one rule gave it alone, or its keys by kind,
+        ``event_keys``: dicts, tuples and text, as marshal carries them), so the second pass does not
+        work it out again."""
+        labels = label_one(event, time)
         if labels is not None:
             return labels
         keys = event_keys(event)
@@ -126,20 +125,17 @@ class Classifier:
             return keys
         bucket = math.floor(time / self.window)
         packets = as_packets(event.get("packets"))
-        add = self._aggregates.add
-        probe_keys = self._probe_keys
-        for key, value in keys:
-            kind = key[0]
-            if value is not None:
-                add(key, value, packets, time, bucket, events, last, capped)
-            if kind == "hosts" or kind == "ports":
-                src = key[1]
-                known = probe_keys.get(src)
-                if known is None:
-                    known = probe_keys[src] = {}
-                known[key] = None
-                if kind == "hosts" and value is not None:
-                    self._probed[src] = self._probed.get(src, 0) + events
+        self._aggregates.add(keys, packets, time, bucket, events, last, capped)
+        hosts = keys.get("hosts")
+        if hosts is not None:                   # a probe: its keys join its source's others
+            src = hosts[0][1]
+            known = self._probe_keys.get(src)
+            if known is None:
+                known = self._probe_keys[src] = {}
+            known[hosts[0]] = None
+            known[keys["ports"][0]] = None
+            if hosts[1] is not None:
+                self._probed[src] = self._probed.get(src, 0) + events
         return keys
 
     # pass 2
@@ -147,7 +143,7 @@ class Classifier:
     def label(self, event: Optional[dict], time: Optional[float], known=None) -> dict:
         """The labels of one event, from the aggregates of every event added (``known``: what ``add``
         returned for it, or None to work it out)."""
-        if type(known) is dict:
+        if known is not None and "bs_label" in known:     # labels one rule gave it alone
             return known
         try:
             return self._label(event, time, known)
@@ -155,35 +151,25 @@ class Classifier:
             return make_labels("none", f"could not be labelled ({type(error).__name__}"
                                f"{': ' + str(error) if str(error) else ''})", 0.0)
 
-    @staticmethod
-    def _alone(ev: Optional[dict], time: Optional[float]) -> Optional[dict]:
-        """The labels one rule decides alone (``signatures.label_one``), Blaster's dated; else None."""
-        labels = label_one(ev)
-        if labels is not None and labels["bs_label"] == "blaster_backscatter" and time is not None \
-                and not blaster_calendar(time):
-            confidence = round(float(labels["bs_confidence"]) - 0.15, 2)
-            return make_labels("blaster_backscatter", labels["bs_reason"] + OFF_CALENDAR, confidence)
-        return labels
-
     def size(self) -> int:
         """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
         return (self._aggregates.size() + sum(map(len, self._probe_keys.values())) + len(self._scanners)
                 + len(self._probed) + len(self._spreads))
 
-    def _label(self, ev: Optional[dict], time: Optional[float], keys: Optional[tuple]) -> dict:
+    def _label(self, ev: Optional[dict], time: Optional[float], keys: Optional[dict]) -> dict:
         if keys is None:
-            labels = self._alone(ev, time)
+            labels = label_one(ev, time)
             if labels is not None:
                 return labels
             keys = event_keys(ev)
-        keys = {key[0]: key for key, _value in keys}
         if not keys:
             return no_shape(ev)
         if time is None:
             return make_labels("none", f"{traffic(ev)}: its time could not be placed, so it is not counted "
                                f"with other events; alone it is neither Blaster nor a martian source", 0.5)
         windows = self._windows(time)
-        labels = self._spoofed(ev, keys.get("intf"), windows)
+        intf = keys.get("intf")
+        labels = self._spoofed(ev, intf[0], windows) if intf is not None else None
         if labels is not None:
             return labels
         stray = None
@@ -247,16 +233,14 @@ class Classifier:
             answers = round(agg.events * unsolicited / dests) if dests else agg.events
             seconds = agg.seconds()
             few_packets = not permitted or agg.packets <= PERMITTED_PACKETS_PER_DEST * max(1, dests)
-            counts = (f"{answers} answer{'s' if answers != 1 else ''} from {src} to {unsolicited}"
-                      f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked"
-                      f"{f', over {seconds:.0f} s' if seconds >= 1 else ''} {self._spans[scale]}")
+            counts = (src, answers, unsolicited, capped, seconds, scale)
             if answers >= BACKSCATTER_MIN_ANSWERS and seconds >= BACKSCATTER_MIN_SECONDS and \
                     unsolicited >= BACKSCATTER_MIN_DESTS and few_packets:
                 let = "let through by the device, " if permitted else ""
                 confidence = 0.8 + 0.15 * min(1.0, unsolicited / max(1, agg.events)) + \
                     0.04 * min(1.0, answers / (4 * BACKSCATTER_MIN_ANSWERS))
                 return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}"
-                                   f"{dest}, {let}one of {counts} (>= "
+                                   f"{dest}, {let}one of {self._answers(*counts)} (>= "
                                    f"{BACKSCATTER_MIN_ANSWERS} over >= {BACKSCATTER_MIN_SECONDS:.0f} s to >= "
                                    f"{BACKSCATTER_MIN_DESTS}): {src} is answering a spoofed-source flood",
                                    confidence)
@@ -268,7 +252,14 @@ class Classifier:
         if permitted:
             return no_shape(ev)
         return make_labels("none", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, denied, but only "
-                           f"{first or 'this one answer'}: a stray answer, not a flood's backscatter", 0.6)
+                           f"{self._answers(*first) if first else 'this one answer'}: a stray answer, not a flood's "
+                           f"backscatter", 0.6)
+
+    def _answers(self, src: str, answers: int, unsolicited: int, capped: bool, seconds: float, scale: float) -> str:
+        """'30 answers from SRC to 12 addresses that never asked, over 90 s in the ... around it'."""
+        return (f"{answers} answer{'s' if answers != 1 else ''} from {src} to {unsolicited}"
+                f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked"
+                f"{f', over {seconds:.0f} s' if seconds >= 1 else ''} {self._spans[scale]}")
 
     def _carpet(self, ev: dict, answer: str, windows: list) -> Optional[dict]:
         net = prefix(ev["dest_ip"])
@@ -287,10 +278,8 @@ class Classifier:
                                    f"flood's backscatter, each victim answering a few spoofed addresses", 0.85)
         return None
 
-    def _spoofed(self, ev: dict, intf_key: Optional[tuple], windows: list) -> Optional[dict]:
-        src = ev["src_ip"]
-        kind = private_source(src)
-        if kind is None or intf_key is None:
+    def _spoofed(self, ev: dict, intf_key: tuple, windows: list) -> Optional[dict]:
+        if intf_key[3] != "private":            # its kind: the source's, by private_source
             return None
         scale, (lo, hi) = windows[-1]
         window = self._aggregates.window
@@ -302,7 +291,9 @@ class Classifier:
         share = private.events / (private.events + public.events)
         if sources < INTERNET_MIN_SOURCES or share > INTERNET_MAX_PRIVATE:
             return None
-        return make_labels("spoofed_source", f"{kind} source {src} on {' '.join(p for p in intf_key[1:3] if p)}, "
+        src = ev["src_ip"]
+        return make_labels("spoofed_source", f"{private_source(src)} source {src} on "
+                           f"{' '.join(p for p in intf_key[1:3] if p)}, "
                            f"an interface of {sources}{'+' if capped else ''} public sources "
                            f"{self._spans[scale]} ({f'{share:.1%}' if share >= 0.001 else 'under 0.1%'} of its "
                            f"events private): spoofed, or "
@@ -310,22 +301,22 @@ class Classifier:
 
     def _scan(self, ev: dict, keys: dict, windows: list) -> dict:
         src = ev["src_ip"]
-        few = self._probed.get(src, 0) < SCAN_MIN_TARGETS[0]
-        for index, (scale, (lo, hi)) in enumerate(() if few else windows):   # too few probes for any scale
-            found = self._scanner(src, lo, hi, SCAN_MIN_TARGETS[min(index, len(SCAN_MIN_TARGETS) - 1)])
-            if found is not None:
-                target, seconds, strength = found
-                sport = ev.get("src_port")
-                from_port = " from ephemeral ports" if sport and is_ephemeral(int(sport)) else ""
-                return make_labels("scan", f"{target} by {src}{from_port} "
-                                   f"{f'over {seconds:.0f} s' if seconds >= 1 else 'within a second'} (denied probes "
-                                   f"{self._spans[scale]}): {traffic(ev)}", min(0.99, 0.7 + 0.1 * strength))
-        if ev.get("action") != "allowed" and "spread" in keys:
-            labels = self._distributed(ev, keys["spread"], windows)
+        if self._probed.get(src, 0) >= SCAN_MIN_TARGETS[0]:     # else too few probes for any scale
+            for index, (scale, (lo, hi)) in enumerate(windows):
+                found = self._scanner(src, lo, hi, SCAN_MIN_TARGETS[min(index, len(SCAN_MIN_TARGETS) - 1)])
+                if found is not None:
+                    target, seconds, strength = found
+                    sport = ev.get("src_port")
+                    from_port = " from ephemeral ports" if sport and is_ephemeral(int(sport)) else ""
+                    return make_labels("scan", f"{target} by {src}{from_port} "
+                                       f"{f'over {seconds:.0f} s' if seconds >= 1 else 'within a second'} (denied "
+                                       f"probes {self._spans[scale]}): {traffic(ev)}", min(0.99, 0.7 + 0.1 * strength))
+        if "spread" in keys:                    # denied probes only
+            labels = self._distributed(ev, keys["spread"][0], windows)
             if labels is not None:
                 return labels
-        hosts = self._aggregates.window(keys["hosts"], *windows[0][1])
-        ports = self._aggregates.window(keys["ports"], *windows[0][1])
+        hosts = self._aggregates.window(keys["hosts"][0], *windows[0][1])
+        ports = self._aggregates.window(keys["ports"][0], *windows[0][1])
         if hosts is None and ports is None:
             return make_labels("none", f"{traffic(ev)}: ordinary traffic, no denied probes from {src} "
                                f"{self._spans[self.scales[0]]}", 0.9)

@@ -65,8 +65,11 @@ def is_service_port(port: Optional[int]) -> bool:
     return port is not None and (0 < port < 1024 or port in HIGH_SERVICE_PORTS)
 
 
+_ICMP = ("icmp", "icmp6", "icmpv6", "ipv6-icmp", "1", "58")     # the transports of ICMP
+
+
 def is_icmp(ev: dict) -> bool:
-    return ev.get("transport", "") in ("icmp", "icmp6", "icmpv6", "ipv6-icmp", "1", "58")
+    return ev.get("transport") in _ICMP
 
 
 _MARTIAN_V4 = {"127": "loopback", "0": "'this network' (unspecified)"}
@@ -152,10 +155,26 @@ def _of_host(ev: dict) -> str:
     return f" of {dest} in {net}" if net else f" of {dest}"
 
 
+_TRIGGER_DAYS: dict = {}      # whole days since 1970 (UTC) -> blaster_calendar of their times (a cache)
+
+
 def blaster_calendar(epoch: float) -> bool:
     """The original Blaster's DoS starts at boot on day 16 or later of a month, or any day
     September-December, by the infected host's own clock. False for a time no calendar date holds
     (years 1 to 9999 UTC)."""
+    if type(epoch) is float:
+        day, second = divmod(epoch, 86400.0)
+        if 0.001 < second < 86399.999:          # utc's rounding to the microsecond stays in this day
+            trigger = _TRIGGER_DAYS.get(day)
+            if trigger is None:
+                if len(_TRIGGER_DAYS) >= 4096:
+                    _TRIGGER_DAYS.clear()
+                trigger = _TRIGGER_DAYS[day] = _trigger_day(epoch)
+            return trigger
+    return _trigger_day(epoch)
+
+
+def _trigger_day(epoch: float) -> bool:
     day = utc(epoch)
     return day is not None and (day.day > 15 or day.month >= 9)
 
@@ -204,51 +223,50 @@ def late_session_packet(ev: dict) -> Optional[str]:
     return None
 
 
-def answer_shape(ev: dict) -> Optional[str]:
-    """How ``ev`` looks like an answer (RST, SYN/ACK, a service's reply, an ICMP error), else None."""
+def shape(ev: dict) -> Optional[tuple]:
+    """(answer, probe) of ``ev``, its fields read once: the answer it looks like ('RST', 'SYN/ACK', 'TCP'
+    or 'UDP' from a service port to an ephemeral one, 'ICMP' error or echo reply; else None) and the
+    (protocol, port or ICMP type) it asks for when it is a request (else None); None for a
+    ``late_session_packet``, which is neither."""
     transport = ev.get("transport")
-    if transport == "tcp":
-        flags = ev.get("tcp_flag", "").upper()
-        sport = as_int(ev.get("src_port"))
-        from_port = f" from port {sport}" if sport is not None else ""
+    if transport == "tcp" or transport == "udp":
+        port = ev.get("dest_port")
+        probe = (transport, port) if port else None
+        flags = ev.get("tcp_flag") if transport == "tcp" else None
+        if not flags:
+            return ("TCP" if transport == "tcp" else "UDP") if _service_reply(ev) else None, probe
+        flags = flags.upper()
         if "RST" in flags:
-            return f"RST{from_port}"
+            return "RST", probe
         if "SYN" in flags:
-            return f"SYN/ACK{from_port}" if "ACK" in flags else None
-        if flags:
-            return None                                   # mid-session flags: late_session_packet
-        return _service_reply("TCP", ev)
-    if transport == "udp":
-        return _service_reply("UDP", ev)
-    if is_icmp(ev):
+            return "SYN/ACK" if "ACK" in flags else None, probe
+        return None if late_session_packet(ev) else (None, probe)
+    if transport in _ICMP:
         itype = ev.get("icmp_type")
         answers = ICMP6_ANSWERS if ev.get("protocol_version") == "6" else ICMP_ANSWERS
-        if itype in answers:
-            return f"ICMP {answers[itype]} (type {itype})"
-    return None
+        return "ICMP" if itype in answers else None, ("icmp", itype) if itype in ICMP_REQUESTS else None
+    return None, None
 
 
-def _service_reply(transport: str, ev: dict) -> Optional[str]:
-    """A reply from a service port to an ephemeral port (no flags logged), else None."""
-    sport = as_int(ev.get("src_port"))
-    if not is_service_port(sport):
+def answer_shape(ev: dict) -> Optional[str]:
+    """How ``ev`` looks like an answer (RST, SYN/ACK, a service's reply, an ICMP error), else None."""
+    found = shape(ev)
+    answer = found[0] if found else None
+    if answer is None:
         return None
-    dport = as_int(ev.get("dest_port"))
-    if is_ephemeral(dport):
-        return f"{transport} from service port {sport} to ephemeral port {dport}"
-    return None
+    if answer == "ICMP":
+        itype = ev["icmp_type"]
+        answers = ICMP6_ANSWERS if ev.get("protocol_version") == "6" else ICMP_ANSWERS
+        return f"ICMP {answers[itype]} (type {itype})"
+    sport = as_int(ev.get("src_port"))
+    if answer == "RST" or answer == "SYN/ACK":
+        return f"{answer} from port {sport}" if sport is not None else answer
+    return f"{answer} from service port {sport} to ephemeral port {as_int(ev.get('dest_port'))}"
 
 
-def probe_shape(ev: dict) -> Optional[tuple]:
-    """(protocol, port or ICMP type) that ``ev`` asks for when it is a request, else None."""
-    transport = ev.get("transport")
-    if transport in ("tcp", "udp"):
-        port = ev.get("dest_port")
-        return (transport, port) if port else None
-    if is_icmp(ev):
-        itype = ev.get("icmp_type")
-        return ("icmp", itype) if itype in ICMP_REQUESTS else None
-    return None
+def _service_reply(ev: dict) -> bool:
+    """A reply from a service port to an ephemeral port (no flags logged)."""
+    return is_service_port(as_int(ev.get("src_port"))) and is_ephemeral(as_int(ev.get("dest_port")))
 
 
 def slash16(ip: str) -> str:
@@ -290,21 +308,24 @@ def make_labels(label: str, reason: str, confidence: float) -> dict:
     return {"bs_label": label, "bs_reason": reason, "bs_confidence": text}
 
 
-def label_one(ev: Optional[dict]) -> Optional[dict]:
-    """The labels one event decides (Blaster, martian sources, not an ACL event), or None to ask the window."""
-    if not ev or not ev.get("src_ip"):
+def label_one(ev: Optional[dict], time: Optional[float] = None) -> Optional[dict]:
+    """The labels one event decides (Blaster, martian sources, not an ACL event), or None to ask the window.
+    A Blaster event whose ``time`` (epoch seconds; None: not known) is outside the original worm's trigger
+    days (``blaster_calendar``) says so, with less confidence."""
+    src = ev.get("src_ip") if ev else None
+    if not src:
         return make_labels("none", "not an ACL event with a source address", 1.0)
-    reason = blaster_signature(ev)
-    if reason:
-        single = ev.get("packets") in (None, "", "1") or "RST" in ev.get("tcp_flag", "")
-        return make_labels("blaster_backscatter", reason, 0.97 if single else 0.9)
-    reason = blaster_flood_signature(ev)
-    if reason:
-        return make_labels("blaster_backscatter", reason, 0.9)
-    reason = blaster_icmp_signature(ev)
-    if reason:
-        return make_labels("blaster_backscatter", reason, 0.75)
-    src = ev["src_ip"]
+    if src == SINKHOLE or ev.get("dest_ip") == BLASTER_BROADCAST:     # where Blaster's signatures come from or go
+        reason = blaster_signature(ev)
+        if reason:
+            single = ev.get("packets") in (None, "", "1") or "RST" in ev.get("tcp_flag", "")
+            return _blaster(reason, 0.97 if single else 0.9, time)
+        reason = blaster_flood_signature(ev)
+        if reason:
+            return _blaster(reason, 0.9, time)
+        reason = blaster_icmp_signature(ev)
+        if reason:
+            return _blaster(reason, 0.75, time)
     martian = martian_source(src)
     device_says_spoof = ev.get("reason") == "spoof"
     if martian or device_says_spoof:
@@ -320,6 +341,12 @@ def label_one(ev: Optional[dict]) -> Optional[dict]:
         return make_labels("spoofed_source", f"the device dropped it as spoofed (reverse path check) "
                            f"from {src}", 0.95)
     return None
+
+
+def _blaster(reason: str, confidence: float, time: Optional[float]) -> dict:
+    if time is not None and not blaster_calendar(time):
+        return make_labels("blaster_backscatter", reason + OFF_CALENDAR, round(confidence - 0.15, 2))
+    return make_labels("blaster_backscatter", reason, confidence)
 
 
 def traffic(ev: dict) -> str:

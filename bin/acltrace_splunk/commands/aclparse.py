@@ -61,10 +61,11 @@ class AclParse(Command):
         return reply
 
     def process_body(self, body):
-        """The reply body for one chunk's CSV ``body``: every record, in order, our columns
-        appended. A record that gains nothing (the usual case) or only new columns goes out as
-        its own CSV text plus the new cells; only a record whose existing columns change (or a
-        malformed one) is re-serialised, through csv.writer."""
+        """The reply body for one chunk's CSV ``body`` (text, or a list of its pieces: see
+        ``protocol.write_chunk``): every record, in order, our columns appended. A record that
+        gains nothing (the usual case) or only new columns goes out as its own CSV text plus the
+        new cells; only a record whose existing columns change (or a malformed one) is
+        re-serialised, through csv.writer."""
         text = self.scan_records(body)
         if text is None:                    # not plain enough for the scanner: read it all as CSV
             text = self.read_records(body)
@@ -162,7 +163,7 @@ class AclParse(Command):
             rewrite(next(read_rows(text)), event)
 
         self.failed_records += failed
-        return "".join(out)
+        return out
 
     def read_records(self, body):
         """The reply for any body csv.reader reads: records as ``scan_records`` gives them, but
@@ -192,7 +193,7 @@ class AclParse(Command):
                 put(no_cells)
             else:
                 rewrite(row, event)
-        return "".join(out)
+        return out
 
     @staticmethod
     def rewriter(put, header, added, replaced):

@@ -69,11 +69,14 @@ class Backscatter(Command):
         self.label_fields = tuple(label_fields)
         label, reason, confidence = self.label_fields
 
-        def label_cells(labels):
-            """A record's label cells (only the reason may need quoting)."""
-            return f"{labels[label]},{csv_cell(labels[reason])},{labels[confidence]}"
+        def line_end(pad, labels):
+            """What follows a record's own cells: ``pad`` (the commas to the reply's columns), then its
+            label cells (only the reason may need quoting; empty without labels) and the line end."""
+            if labels is None:
+                return f"{pad},,,\n"
+            return f"{pad},{labels[label]},{csv_cell(labels[reason])},{labels[confidence]}\n"
 
-        self.label_cells = label_cells
+        self.line_end = line_end
         self.classifier = None
         self.spill = None
         self.failures = 0
@@ -96,7 +99,7 @@ class Backscatter(Command):
     # -- the chunk ----------------------------------------------------------------------------------
 
     def execute(self, body, finished):
-        """Count and spill each record of a chunk; at the last, label them all: the reply is a file."""
+        """Count and spill each record of a chunk; at the last, label them all (``labelled``)."""
         if body:
             self.count(body)
         if not finished:
@@ -112,6 +115,7 @@ class Backscatter(Command):
                 self.columns.append(name)
         add = self.classifier.add
         batch = []
+        put = batch.append
         for text, event in rows:
             time = epoch(event.pop("_time", None))
             try:
@@ -119,13 +123,14 @@ class Backscatter(Command):
             except Exception:  # a bad record must not fail the search: it goes on without labels
                 self.failures += 1
                 event = known = None
-            batch.append((text, event, time, known))
+            put((text, event, time, known))
         if self.spill is None:
             self.spill = Spill(self._folder())
         self.spill.write([columns, batch], 2 * len(body))      # its text and the cells read, about
 
     def labelled(self):
-        """Pass 2: the spill read back, each record labelled, the reply body written to a file."""
+        """Pass 2: the spill read back, each record labelled: the reply body as a list of its pieces, or
+        a file of it when the spill went to disk."""
         header = _csv_line(self.columns + list(self.label_fields)) + "\n"
         spill, self.spill = self.spill, None
         if spill is None:
@@ -134,17 +139,14 @@ class Backscatter(Command):
         on_disk = spill.on_disk           # a large search: the reply goes through a file too
         out = tempfile.TemporaryFile(dir=self._folder()) if on_disk else None
         pieces = [header]
-        label = self.classifier.label
         for columns, batch in spill.batches():
-            pairs = (((columns, text), label(event, time, known) if event is not None else None)
-                     for text, event, time, known in batch)
-            pieces.append(self.lines(pairs))
+            self.lines(columns, batch, pieces.append)
             if on_disk:
                 out.write("".join(pieces).encode("utf-8", "replace"))
                 pieces = []
         spill.close()
         self.report()
-        return out if on_disk else "".join(pieces)
+        return out if on_disk else pieces
 
     def rows(self, body):
         """A body's header (a tuple) and an iterable of its records as (CSV text, the core's event
@@ -179,27 +181,20 @@ class Backscatter(Command):
                                           for name, cell in zip(columns, row) if cell and name in _READ}))
         return columns, rows
 
-    def lines(self, pairs):
-        """The reply's lines for (record, labels) pairs, padded to the columns seen."""
-        columns = self.columns
-        label_cells = self.label_cells
-        lines = []
-        put = lines.append
-        last = pad = None                           # a record's header (records come chunk by chunk), its padding
-        for (header, text), labels in pairs:
-            cells = label_cells(labels) if labels else ",,"
-            if header is not last:
-                last, pad = header, self.padding(header)
-            if pad is not None:                     # its columns come first: pad, then the labels
-                put(text)                           # (pieces, not one f-string: that copies the text again)
-                put(pad)
-                put(",")
-                put(cells)
-                put("\n")
-                continue
-            values = dict(zip(header, next(read_rows(text), [])))
-            put(_csv_line([values.get(name, "") for name in columns]) + f",{cells}\n")
-        return "".join(lines)
+    def lines(self, header, batch, put):
+        """``put`` the reply's lines, in pieces, for one chunk's spilled records (``header``: its
+        columns), labelled, padded to the columns seen."""
+        label = self.classifier.label
+        line_end = self.line_end
+        pad = self.padding(header)
+        for text, event, time, known in batch:
+            labels = label(event, time, known) if event is not None else None
+            if pad is not None:                     # its columns come first: its text, then the padding
+                put(text)                           # (two pieces, not one string: that copies the text again)
+                put(line_end(pad, labels))
+            else:                                   # re-written by name
+                values = dict(zip(header, next(read_rows(text), [])))
+                put(_csv_line([values.get(name, "") for name in self.columns]) + line_end("", labels))
 
     def padding(self, header):
         """The commas that align a record of ``header`` to the reply's columns, or None when its
