@@ -39,7 +39,7 @@ def epoch(value) -> Optional[float]:
     Not the core's ``acltrace.tables.rows.row_time``, which reads a table's cell: it stays a float, as
     the rows the commands write carry it."""
     try:
-        time = float(one(value))
+        time = float(value if type(value) is str else one(value))     # "" a ValueError, as None a TypeError
     except (TypeError, ValueError):
         return None
     return time if 0.0 <= time <= LAST_TIME else None

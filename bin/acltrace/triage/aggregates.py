@@ -161,16 +161,17 @@ def event_keys(ev: dict) -> dict:
             keys["net"] = (("net", prefix(dest)), src)
     if probe is not None:
         probe = _PROBES.setdefault(probe, probe) if len(_PROBES) < 2**18 else probe   # one tuple each
+        protocol, port = probe
         if denied:
-            keys["hosts"] = (("hosts", src) + probe, dest)
+            keys["hosts"] = (("hosts", src, protocol, port), dest)
             keys["ports"] = (("ports", src, dest), probe)
             if answer is None:              # distributed scanners probe from ephemeral ports
-                keys["spread"] = (("spread",) + probe, src)
-                keys["spread_dests"] = (("spread_dests",) + probe, dest)
+                keys["spread"] = (("spread", protocol, port), src)
+                keys["spread_dests"] = (("spread_dests", protocol, port), dest)
         else:
-            keys["hosts"] = (("hosts", src) + probe, None)
+            keys["hosts"] = (("hosts", src, protocol, port), None)
             keys["ports"] = (("ports", src, dest), None)
-            if probe[0] != "icmp":
+            if protocol != "icmp":
                 keys["peers"] = (("peers", dest), src)      # the server dest talks with src
     interface = ev.get("src_interface")
     if interface:

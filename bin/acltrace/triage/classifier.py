@@ -111,9 +111,9 @@ class Classifier:
         """Count one event, or ``events`` alike from ``time`` to ``last`` (a summary row's share, ``capped``
         when the row kept only some of its addresses: see ``findings``); nothing for an event one rule
         decides alone, or without ACL fields. Returns what ``label`` needs of the event besides the
-        aggregates, to hand back as ``known`` (the labels one rule gave it alone, or its keys by kind,
-        ``event_keys``: dicts, tuples and text, as marshal carries them), so the second pass does not
-        work it out again."""
+        aggregates, to hand back as ``known`` (the labels one rule gave it alone, a dict with ``bs_label``
+        that ``label`` returns as it is, or its keys by kind, ``event_keys``: dicts, tuples and text, as
+        marshal carries them), so the second pass does not work it out again."""
         labels = label_one(event, time)
         if labels is not None:
             return labels
@@ -215,17 +215,19 @@ class Classifier:
         src, dest = ev["src_ip"], ev["dest_ip"]
         answer = answer_shape(ev) or f"{(ev.get('transport') or 'ip').upper()} from service port {ev.get('src_port')}"
         window = self._aggregates.window
-        peers = window(("peers", src), *windows[-1][1])
+        widest, (lo, hi) = windows[-1]
+        peers = window(("peers", src), lo, hi)
         peer_values = peers.values if peers is not None else frozenset()
         if dest in peer_values:
             return make_labels("none", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, which sent {src} "
                                f"a permitted request "
-                               f"{self._spans[windows[-1][0]]}: a reply in a conversation, not backscatter", 0.8)
+                               f"{self._spans[widest]}: a reply in a conversation, not backscatter", 0.8)
         permitted = ev.get("action") == "allowed"
         first = None
-        few = self._aggregates.total(("victim", src)) < BACKSCATTER_MIN_ANSWERS
+        victim = ("victim", src)
+        few = self._aggregates.total(victim) < BACKSCATTER_MIN_ANSWERS
         for scale, (lo, hi) in windows[:1 if few else 2]:      # a flood is dense: not over the widest window
-            agg = window(("victim", src), lo, hi)
+            agg = window(victim, lo, hi)
             if agg is None:
                 continue
             dests, capped = agg.distinct()
@@ -246,7 +248,7 @@ class Classifier:
                                    confidence)
             first = first or counts
         if not permitted:
-            labels = self._carpet(ev, answer, windows)
+            labels = self._carpet(ev, answer, victim, windows)
             if labels is not None:
                 return labels
         if permitted:
@@ -261,7 +263,7 @@ class Classifier:
                 f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked"
                 f"{f', over {seconds:.0f} s' if seconds >= 1 else ''} {self._spans[scale]}")
 
-    def _carpet(self, ev: dict, answer: str, windows: list) -> Optional[dict]:
+    def _carpet(self, ev: dict, answer: str, victim: tuple, windows: list) -> Optional[dict]:
         net = prefix(ev["dest_ip"])
         window = self._aggregates.window
         for scale, (lo, hi) in windows[:2]:
@@ -269,7 +271,7 @@ class Classifier:
             if agg is None:
                 continue
             victims, capped = agg.distinct()
-            own = window(("victim", ev["src_ip"]), lo, hi)
+            own = window(victim, lo, hi)
             if victims >= CARPET_MIN_VICTIMS and (own is None or own.events <= CARPET_MAX_ANSWERS):
                 return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}"
                                    f"{ev['dest_ip']}, from {ev['src_ip']}: one of "
@@ -283,7 +285,7 @@ class Classifier:
             return None
         scale, (lo, hi) = windows[-1]
         window = self._aggregates.window
-        public = window(intf_key[:3] + ("public",), lo, hi)
+        public = window(("intf", intf_key[1], intf_key[2], "public"), lo, hi)
         private = window(intf_key, lo, hi)
         if public is None or private is None:
             return None
@@ -301,7 +303,8 @@ class Classifier:
 
     def _scan(self, ev: dict, keys: dict, windows: list) -> dict:
         src = ev["src_ip"]
-        if self._probed.get(src, 0) >= SCAN_MIN_TARGETS[0]:     # else too few probes for any scale
+        probed = self._probed.get(src)          # None: no denied probes, so no aggregate of its hosts or ports keys
+        if probed is not None and probed >= SCAN_MIN_TARGETS[0]:     # else too few probes for any scale
             for index, (scale, (lo, hi)) in enumerate(windows):
                 found = self._scanner(src, lo, hi, SCAN_MIN_TARGETS[min(index, len(SCAN_MIN_TARGETS) - 1)])
                 if found is not None:
@@ -315,8 +318,11 @@ class Classifier:
             labels = self._distributed(ev, keys["spread"][0], windows)
             if labels is not None:
                 return labels
-        hosts = self._aggregates.window(keys["hosts"][0], *windows[0][1])
-        ports = self._aggregates.window(keys["ports"][0], *windows[0][1])
+        hosts = ports = None
+        if probed is not None:
+            lo, hi = windows[0][1]
+            hosts = self._aggregates.window(keys["hosts"][0], lo, hi)
+            ports = self._aggregates.window(keys["ports"][0], lo, hi)
         if hosts is None and ports is None:
             return make_labels("none", f"{traffic(ev)}: ordinary traffic, no denied probes from {src} "
                                f"{self._spans[self.scales[0]]}", 0.9)

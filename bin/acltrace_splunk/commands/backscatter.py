@@ -6,8 +6,8 @@ confidence), read from its aclparse fields and ``_time``; an event without ACL f
 
 Two passes, so the labels are the same whatever order the events come in (Splunk sends them
 newest-first): while the chunks come, each record is counted in the classifier's aggregates and
-spilled, as its CSV text with the cells the classifier reads and what the classifier worked out of
-it (its keys, or the labels it decides alone): in memory up to ``acltrace.spill.MEMORY`` (256 MiB),
+spilled, as its CSV text with what the classifier worked out of it (the labels it decided alone, or
+its keys, with the cells the classifier reads): in memory up to ``acltrace.spill.MEMORY`` (256 MiB),
 beyond it to a file in the search's dispatch directory; at the last (``finished``) chunk the spill
 is read back, each record labelled, and the reply (through a second file there when the spill went
 to disk) sent as one chunk, records in the order they came.
@@ -123,7 +123,10 @@ class Backscatter(Command):
             except Exception:  # a bad record must not fail the search: it goes on without labels
                 self.failures += 1
                 event = known = None
-            put((text, event, time, known))
+            if event is None or "bs_label" in known:    # no labels, or those add gave alone: no event kept
+                put((text, None, None, known))
+            else:
+                put((text, event, time, known))
         if self.spill is None:
             self.spill = Spill(self._folder())
         self.spill.write([columns, batch], 2 * len(body))      # its text and the cells read, about
@@ -188,7 +191,7 @@ class Backscatter(Command):
         line_end = self.line_end
         pad = self.padding(header)
         for text, event, time, known in batch:
-            labels = label(event, time, known) if event is not None else None
+            labels = known if event is None else label(event, time, known)     # no event: its labels, or None
             if pad is not None:                     # its columns come first: its text, then the padding
                 put(text)                           # (two pieces, not one string: that copies the text again)
                 put(line_end(pad, labels))
