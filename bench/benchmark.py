@@ -418,8 +418,8 @@ def main(argv=None):
     both_cpu = figures["aclparse"][4] + figures["backscatter"][4]
     cpu_ratio = f"{figures['baseline'][4] / both_cpu:.2f}x" if both_cpu else "n/a"
     print(f"aclparse | backscatter: {args.records / both:,.0f} records/s = {args.records / both / base:.2f}x "
-          f"baseline wall ({cpu_ratio} by CPU time); target >= 1.00x: "
-          f"{'MET' if args.records / both >= base else 'MISSED'}")
+          f"baseline wall ({cpu_ratio} by CPU time); target >= 1.08x (issue 14: the one-window classifier's): "
+          f"{'MET' if args.records / both >= 1.08 * base else 'MISSED'}")
     if args.compare:
         acl, bs = figures["aclparse'"], figures["backscatter'"]
         other, other_cpu = acl[0] + bs[0], acl[4] + bs[4]
