@@ -271,8 +271,10 @@ class Classifier:
             if agg is None:
                 continue
             victims, capped = agg.distinct()
+            if victims < CARPET_MIN_VICTIMS:
+                continue
             own = window(victim, lo, hi)
-            if victims >= CARPET_MIN_VICTIMS and (own is None or own.events <= CARPET_MAX_ANSWERS):
+            if own is None or own.events <= CARPET_MAX_ANSWERS:
                 return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}"
                                    f"{ev['dest_ip']}, from {ev['src_ip']}: one of "
                                    f"{agg.events} unsolicited answers from {victims}{'+' if capped else ''} sources "
@@ -284,10 +286,11 @@ class Classifier:
         if intf_key[3] != "private":            # its kind: the source's, by private_source
             return None
         scale, (lo, hi) = windows[-1]
-        window = self._aggregates.window
-        public = window(("intf", intf_key[1], intf_key[2], "public"), lo, hi)
-        private = window(intf_key, lo, hi)
-        if public is None or private is None:
+        public = self._aggregates.window(("intf", intf_key[1], intf_key[2], "public"), lo, hi)
+        if public is None:
+            return None
+        private = self._aggregates.window(intf_key, lo, hi)
+        if private is None:
             return None
         sources, capped = public.distinct()
         share = private.events / (private.events + public.events)
