@@ -235,14 +235,16 @@ class Classifier:
             answers = round(agg.events * unsolicited / dests) if dests else agg.events
             seconds = agg.seconds()
             few_packets = not permitted or agg.packets <= PERMITTED_PACKETS_PER_DEST * max(1, dests)
-            counts = (src, answers, unsolicited, capped, seconds, scale)
+            counts = (f"{answers} answer{'s' if answers != 1 else ''} from {src} to {unsolicited}"
+                      f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked"
+                      f"{f', over {seconds:.0f} s' if seconds >= 1 else ''} {self._spans[scale]}")
             if answers >= BACKSCATTER_MIN_ANSWERS and seconds >= BACKSCATTER_MIN_SECONDS and \
                     unsolicited >= BACKSCATTER_MIN_DESTS and few_packets:
                 let = "let through by the device, " if permitted else ""
                 confidence = 0.8 + 0.15 * min(1.0, unsolicited / max(1, agg.events)) + \
                     0.04 * min(1.0, answers / (4 * BACKSCATTER_MIN_ANSWERS))
                 return make_labels("backscatter", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}"
-                                   f"{dest}, {let}one of {self._answers(*counts)} (>= "
+                                   f"{dest}, {let}one of {counts} (>= "
                                    f"{BACKSCATTER_MIN_ANSWERS} over >= {BACKSCATTER_MIN_SECONDS:.0f} s to >= "
                                    f"{BACKSCATTER_MIN_DESTS}): {src} is answering a spoofed-source flood",
                                    confidence)
@@ -254,14 +256,7 @@ class Classifier:
         if permitted:
             return no_shape(ev)
         return make_labels("none", f"{answer}{' of ' if 'ephemeral' in answer else ' to '}{dest}, denied, but only "
-                           f"{self._answers(*first) if first else 'this one answer'}: a stray answer, not a flood's "
-                           f"backscatter", 0.6)
-
-    def _answers(self, src: str, answers: int, unsolicited: int, capped: bool, seconds: float, scale: float) -> str:
-        """'30 answers from SRC to 12 addresses that never asked, over 90 s in the ... around it'."""
-        return (f"{answers} answer{'s' if answers != 1 else ''} from {src} to {unsolicited}"
-                f"{'+' if capped else ''} address{'es' if unsolicited != 1 else ''} that never asked"
-                f"{f', over {seconds:.0f} s' if seconds >= 1 else ''} {self._spans[scale]}")
+                           f"{first or 'this one answer'}: a stray answer, not a flood's backscatter", 0.6)
 
     def _carpet(self, ev: dict, answer: str, victim: tuple, windows: list) -> Optional[dict]:
         net = prefix(ev["dest_ip"])
