@@ -26,8 +26,9 @@ goes to stderr).
 
 A command is a ``Command``: it gets each chunk's body as one str (decoded once, bad bytes as U+FFFD
 as splunklib does) and returns the reply's CSV as one str, which is encoded once and written as it
-is (aclparse builds it as a join of the records' own text: no copy into a buffer, no dict per
-record), or as a binary file copied from disk (backscatter's whole search, in its last reply).
+is; as a list of its pieces (aclparse's records' own text and its cells: no dict per record, and no
+join of the whole reply), encoded a few thousand pieces at a time; or as a binary file copied from
+disk (backscatter's whole search, in its last reply, when it spilled to disk).
 ``RecordCommand`` is the same over records as dicts (``read_records``, ``write_records``), for the
 commands whose records are few or whose work dwarfs their reading. The loop also owns the garbage
 collector's schedule (``Command.collect``) and the pipes' size (``pipes``).
