@@ -8,6 +8,8 @@ parser's hot path; they classify, they do not validate ranges.
 import re
 from typing import Optional
 
+from acltrace.memo import remember
+
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}\Z")
 _IPV6 = re.compile(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?\Z")
 _HOSTNAME = re.compile(r"[A-Za-z0-9][\w.-]*\Z")
@@ -58,10 +60,7 @@ def mac_colon(value: object) -> Optional[str]:
         mac = f"{digits[0:2]}:{digits[2:4]}:{digits[4:6]}:{digits[6:8]}:{digits[8:10]}:{digits[10:12]}"
     else:
         mac = _spelled_otherwise(value.strip().lower())
-    if len(_READ) >= _READ_SIZE:
-        _READ.clear()
-    _READ[value] = mac
-    return mac
+    return remember(_READ, value, mac, _READ_SIZE)
 
 
 def _spelled_otherwise(text: str) -> Optional[str]:

@@ -22,6 +22,8 @@ import datetime
 import re
 from typing import Optional
 
+from acltrace.memo import remember
+
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
@@ -104,10 +106,8 @@ def _minute(stamp: tuple) -> Optional[int]:
         month = _MONTHS.get(month) or (int(month) if month.isdigit() else 0)
         valid = (1 <= y <= 9999 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(y, month)[1]
                  and hour < 24 and minute < 60)
-        start = calendar.timegm((y, month, day, hour, minute, 0)) if valid else None
-        if len(_MINUTES) >= 4096:
-            _MINUTES.clear()
-        _MINUTES[stamp] = start
+        start = remember(_MINUTES, stamp, calendar.timegm((y, month, day, hour, minute, 0)) if valid else None,
+                         4096)
     return start
 
 

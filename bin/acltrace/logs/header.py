@@ -16,6 +16,7 @@ import re
 from typing import Optional
 
 from acltrace.addresses import ip_version, is_hostname
+from acltrace.memo import remember
 
 # The grammar of header timestamps; tools/generators/gen_search_time_confs.py builds the conf regexes from
 # the same pieces (they are plain regex, the same in Python and PCRE).
@@ -132,11 +133,8 @@ def is_device(host: str) -> bool:
     """An IP address or a host name (not a relay's "LOCAL4.WARNING" tag)."""
     known = _DEVICES.get(host)
     if known is None:
-        known = bool(ip_version(host)) or (
-            is_hostname(host) and not host.endswith(".") and not _looks_like_level(host))
-        if len(_DEVICES) >= 4096:
-            _DEVICES.clear()
-        _DEVICES[host] = known
+        known = remember(_DEVICES, host, bool(ip_version(host)) or (
+            is_hostname(host) and not host.endswith(".") and not _looks_like_level(host)), 4096)
     return known
 
 

@@ -32,6 +32,7 @@ from typing import NamedTuple, Optional
 
 from acltrace.addresses import mac_colon
 from acltrace.logs.device_time import in_calendar
+from acltrace.memo import remember
 from acltrace.tables.capabilities import capability_words, roles
 from acltrace.tables.ifnames import canonical, is_lag
 from acltrace.tables.rows import ARP, MAC, NEIGHBOR, display_name, name_key, row_time, text
@@ -220,10 +221,8 @@ class Topology:
         key = (mac, dvc, src_interface, now, src_ip)
         hit = self._cache.get(key)
         if hit is None:
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.clear()
-            hit = self._cache[key] = self._trace(mac, dvc or "", canonical(src_interface or ""), row_time(now),
-                                                 _address(src_ip))
+            hit = remember(self._cache, key, self._trace(mac, dvc or "", canonical(src_interface or ""),
+                                                         row_time(now), _address(src_ip)), CACHE_SIZE)
         return hit
 
     def _trace(self, mac: str, dvc: str, intf: str, now: Optional[float], src: Optional[object]) -> Trace:

@@ -29,6 +29,7 @@ it grows with keys x buckets, never with events.
 from sys import intern
 from typing import Optional
 
+from acltrace.memo import remember
 from acltrace.triage.signatures import private_source, shape
 
 DISTINCT_CAP = 64      # distinct values an aggregate keeps (at least every rule's threshold) ...
@@ -41,15 +42,6 @@ def smallest(values: set, cap: int) -> set:
     """The ``cap`` smallest of ``values``: whatever order they came in, the same ones (as ``values()``
     sorts them)."""
     return set(sorted(values)[:cap])
-
-
-def remember(cache: dict, key, value):
-    """Keep ``value`` under ``key`` in a verdict cache of at most ``CACHE_SIZE`` entries (emptied when
-    full: a cache saves work, it decides nothing) and return it."""
-    if len(cache) >= CACHE_SIZE:
-        cache.clear()
-    cache[key] = value
-    return value
 
 
 class Agg:
@@ -228,7 +220,7 @@ class Aggregates:
                     if merged is None:
                         merged = Agg(bucket, agg.tmin)
                     merged.merge(agg)
-            remember(self._merged, cached, merged)
+            remember(self._merged, cached, merged, CACHE_SIZE)
         return merged
 
     def total(self, key: tuple) -> int:

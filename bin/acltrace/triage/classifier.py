@@ -42,7 +42,8 @@ probes, never the events.
 import math
 from typing import Optional
 
-from acltrace.triage.aggregates import Aggregates, as_packets, event_keys, prefix, remember
+from acltrace.memo import remember
+from acltrace.triage.aggregates import CACHE_SIZE, Aggregates, as_packets, event_keys, prefix
 from acltrace.triage.signatures import (
     ICMP_REQUESTS,
     answer_shape,
@@ -196,7 +197,7 @@ class Classifier:
         if windows is None:
             windows = [(scale, self._buckets(time, scale)) for scale in self.scales]
             if self._whole_scales:
-                remember(self._window_cache, bucket, windows)
+                remember(self._window_cache, bucket, windows, CACHE_SIZE)
         return windows
 
     def _buckets(self, time: float, scale: float) -> tuple:
@@ -355,13 +356,13 @@ class Classifier:
             else:
                 target = f"horizontal scan of {key[2]} port {key[3]} on {count} hosts"
             best = (n, (target, agg.seconds(), n / minimum))
-        return remember(self._scanners, cached, best[1] if best is not None else None)
+        return remember(self._scanners, cached, best[1] if best is not None else None, CACHE_SIZE)
 
     def _distributed(self, ev: dict, key: tuple, windows: list) -> Optional[dict]:
         cached = (key, windows[0][1])
         found = self._spreads.get(cached, False)
         if found is False:
-            found = remember(self._spreads, cached, self._spread(key, windows))
+            found = remember(self._spreads, cached, self._spread(key, windows), CACHE_SIZE)
         if found is None:
             return None
         return make_labels("scan", f"{found}: {traffic(ev)}", 0.85)

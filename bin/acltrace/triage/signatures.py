@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Optional
 
 from acltrace.logs.device_time import utc
+from acltrace.memo import remember
 
 SINKHOLE = "127.0.0.1"                  # where the "sinkhole windowsupdate.com" advice sent Blaster's flood
 BLASTER_SOURCE_PORTS = range(1000, 2000)  # Blaster: source port 1000 + rand() % 1000
@@ -167,9 +168,7 @@ def blaster_calendar(epoch: float) -> bool:
         if 0.001 < second < 86399.999:          # utc's rounding to the microsecond stays in this day
             trigger = _TRIGGER_DAYS.get(day)
             if trigger is None:
-                if len(_TRIGGER_DAYS) >= 4096:
-                    _TRIGGER_DAYS.clear()
-                trigger = _TRIGGER_DAYS[day] = _trigger_day(epoch)
+                trigger = remember(_TRIGGER_DAYS, day, _trigger_day(epoch), 4096)
             return trigger
     return _trigger_day(epoch)
 

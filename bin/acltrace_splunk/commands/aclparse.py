@@ -61,8 +61,8 @@ class AclParse(Command):
         return reply
 
     def process_body(self, body):
-        """The reply body for one chunk's CSV ``body`` (text, or a list of its pieces: see
-        ``protocol.write_chunk``): every record, in order, our columns appended. A record that
+        """The reply body, as a list of its pieces (``protocol.write_chunk``), for one chunk's CSV
+        ``body``: every record, in order, our columns appended. A record that
         gains nothing (the usual case) or only new columns goes out as its own CSV text plus the
         new cells; only a record whose existing columns change (or a malformed one) is
         re-serialised, through csv.writer."""
