@@ -4,6 +4,8 @@ gw-rtr1 (inside Gi0/1 to core-sw1, outside Gi0/0 to isp-rtr); core-sw1 to acc-sw
 Gi1/0/23 and to acc-sw2 by LLDP over Port-channel1 (members Gi1/0/24-25); acc-sw1 Gi0/48 leads to
 acc-sw3, whose table is not in the data; acc-sw1 Gi0/10 is a hub; acc-sw2 Fa0/9 has an IP phone.
 """
+import time
+
 import pytest
 
 from acltrace.tables.ifnames import is_lag
@@ -400,3 +402,33 @@ def test_a_mac_on_edge_ports_of_two_vendors_is_ambiguous_whatever_the_source():
     assert t.candidates == ("cisco-acc1 GigabitEthernet1/0/5", "ex-acc2 ge-0/0/7.0")
     t = Topology([cisco, again]).trace(dup)
     assert (t.verdict, t.port, t.last_seen) == ("edge_port", "GigabitEthernet1/0/5", T - 5)
+
+
+def _chain(switches):
+    """The MAC on each switch's uplink to the next, along ``switches`` switches in a row, then on an
+    edge port of the last: CDP both ways on every link."""
+    rows, links = [], []
+    for i in range(switches):
+        here, there = f"sw{i}", f"sw{i + 1}"
+        links += [nb(here, "GigabitEthernet0/48", there, "GigabitEthernet0/1", "S", "", "cdp"),
+                  nb(there, "GigabitEthernet0/1", here, "GigabitEthernet0/48", "S", "", "cdp")]
+        rows.append(mac(PC, here, "GigabitEthernet0/48", "5", T))
+    rows.append(mac(PC, f"sw{switches}", "GigabitEthernet0/5", "5", T))
+    return Topology(rows, links)
+
+
+def test_a_long_uplink_chain_is_traced_in_linear_time():
+    """Issue 13.6: eight times the switches cost about eight times the time (quadratic would be ~64)."""
+    def best(switches):
+        topo = _chain(switches)
+        costs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            trace = topo.trace(PC, "sw0", "GigabitEthernet0/1")
+            costs.append(time.perf_counter() - start)
+            topo = _chain(switches)         # a fresh topology: no cached trace
+        assert (trace.verdict, trace.switch, len(trace.path)) == ("edge_port", f"sw{switches}", switches + 1)
+        return min(costs)
+
+    small, large = best(500), best(4000)
+    assert large < 30 * small + 0.05, (small, large)
