@@ -34,7 +34,7 @@ VIEWS = DEFAULT / "data" / "ui" / "views"
 # Splunk's own commands these searches use (a typo is neither ours nor these).
 SPLUNK_COMMANDS = {"search", "where", "eval", "table", "fields", "stats", "tstats", "timechart", "chart", "sort",
                    "bin", "fillnull", "rename", "dedup", "head", "lookup", "inputlookup", "outputlookup", "collect",
-                   "addinfo", "top"}
+                   "addinfo", "top", "append"}
 
 BY = ("_time",) + findings.GROUP                  # the summary row's group, in the order of the by-clause
 STATS = {"events": ("count", ""), "packets": ("sum", "packets"), "dest_ip": ("values", "dest_ip"),
@@ -223,21 +223,28 @@ def test_the_findings_collection_and_its_lookup():
 def test_the_findings_search_labels_the_rows_and_updates_findings_in_place():
     saved = SAVED[FINDINGS]
     commands = steps(saved["search"])
-    # from a fixed point, yesterday 00:00: a long finding's first bucket (part of its id) moves once a day, not
-    # at every run as with a sliding -24h
+    # from a fixed point, yesterday 00:00: the window slides once a day, not at every run as with -24h
     assert commands[0] == "search " + expand("`acltrace_summary_index`") + " earliest=-1d@d latest=now"
     assert saved["dispatch.earliest_time"] == "-1d@d"
-    assert [names(c) for c in commands] == ["search", "aclfindings", "mactrace", "lookup", "eval", "table",
-                                            "outputlookup"]
-    # the stored row of the same finding: its events and its updated
-    assert commands[3] == ("lookup acltrace_findings finding_id OUTPUT events AS stored_events "
-                           "updated AS stored_updated")
-    # updated moves to now only for a new finding or one whose events grew
-    assert commands[4] == ("eval updated=if(isnull(stored_events) OR tonumber(events) > tonumber(stored_events), "
-                           "now(), stored_updated)")
-    assert commands[5] == "table " + " ".join(FINDING_FIELDS)
+    assert [names(c) for c in commands] == ["search", "append", "aclfindings", "mactrace", "lookup", "eval",
+                                            "table", "outputlookup"]
+    # the findings stored since the day before yesterday, so that one the window slid past keeps its id
+    stored = split_pipes(commands[1][len("append ["):-1].strip().lstrip("| "))
+    assert stored[0] == "inputlookup acltrace_findings"
+    assert stored[1] == 'where tonumber(last_seen) >= relative_time(now(), "-2d@d")'
+    assert stored[2] == "fields finding_id label dvc src_interface src_mac src_ip first_seen last_seen"
+    assert set(stored[2].split()[1:]) <= set(FINDING_FIELDS)
+    # the stored row of the same finding: its first_seen, last_seen and updated
+    assert commands[4] == ("lookup acltrace_findings finding_id OUTPUT first_seen AS stored_first "
+                           "last_seen AS stored_last updated AS stored_updated")
+    # first_seen stays the finding's own start; updated moves to now only for a new finding or one with
+    # events after its stored last_seen
+    assert commands[5] == ("eval first_seen=min(tonumber(first_seen), tonumber(coalesce(stored_first, first_seen))), "
+                           "updated=if(isnull(stored_last) OR tonumber(last_seen) > tonumber(stored_last), now(), "
+                           "stored_updated)")
+    assert commands[6] == "table " + " ".join(FINDING_FIELDS)
     # keyed on finding_id: a finding is updated, not duplicated
-    assert commands[6] == "outputlookup acltrace_findings key_field=finding_id append=true"
+    assert commands[7] == "outputlookup acltrace_findings key_field=finding_id append=true"
     assert saved["cron_schedule"] == "3-59/15 * * * *"        # every 15 minutes, after a summary run
     assert saved["enableSched"] == "1" and saved["disabled"] == "1"
 

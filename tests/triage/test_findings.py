@@ -2,7 +2,7 @@
 stands for its events."""
 import pytest
 
-from acltrace.triage.findings import GROUP, STATS, port_class, representatives, summary_rows
+from acltrace.triage.findings import GROUP, STATS, carry_over, port_class, representatives, summary_rows
 
 T0 = 1798761600.0          # 2027-01-01 00:00 UTC, a bucket's start
 
@@ -44,3 +44,14 @@ def test_a_row_stands_for_its_events_as_addresses_paired_with_ports():
     assert sum(n for _, _, n, _, _ in reps) == 7 and sum(int(e["packets"]) for e, *_ in reps) == 9
     assert all(e["src_port"] == "49152" and t == T0 + 1 and last == T0 + 90 and not capped
                for e, t, _, last, capped in reps)
+
+
+def test_a_finding_continues_a_stored_one_within_the_timeout_and_an_id_goes_once():
+    def finding(fid, first, last, mac="00:11:22:33:44:55"):
+        return {"finding_id": fid, "label": "blaster_backscatter", "dvc": "r1", "src_interface": "Gi0/1",
+                "src_mac": mac, "src_ip": "127.0.0.1", "first_seen": first, "last_seen": last}
+
+    stored = [finding("old", 0, 1000), finding("older", -5000, -4000), finding("elsewhere", 0, 1000, mac="00:aa")]
+    found = [finding("new", 1200, 3000), finding("first", 1100, 1150), finding("gap", 9000, 9100)]
+    carry_over(found, stored, timeout=300)
+    assert [f["finding_id"] for f in found] == ["new", "old", "gap"]

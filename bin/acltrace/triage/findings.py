@@ -120,9 +120,10 @@ def finding_id(row: dict) -> str:
     return hashlib.sha1(f"{place}|{bucket}".encode("utf-8", "replace")).hexdigest()[:20]
 
 
-def findings(rows: list, timeout: float = 300.0, window: float = BUCKET) -> list:
+def findings(rows: list, timeout: float = 300.0, window: float = BUCKET, stored: Iterable[dict] = ()) -> list:
     """Incident rows (``incidents.INCIDENT_COLUMNS``) with ``finding_id`` and ``bs_reason`` (the reason of
-    the place's largest share) for summary rows in any order."""
+    the place's largest share) for summary rows in any order. A finding that continues one of ``stored``
+    keeps its id (``carry_over``)."""
     classifier = Classifier(window=window)
     standing = [part for row in rows for part in representatives(row)]
     for ev, time, events, last, capped in standing:
@@ -141,4 +142,25 @@ def findings(rows: list, timeout: float = 300.0, window: float = BUCKET) -> list
     for row in out:
         row["finding_id"] = finding_id(row)
         row["bs_reason"] = reasons.get(incident_key(row, row["label"]), (0, ""))[1]
+    carry_over(out, stored, timeout)
     return out
+
+
+def carry_over(found: list, stored: Iterable[dict], timeout: float) -> None:
+    """Give a finding that continues a stored one the stored one's ``finding_id``: the same label and
+    place, and the stored finding's events within ``timeout`` of this one's (the earliest such, when
+    several are; an id goes to one finding only, the earliest). The findings search reads a window that
+    slides a day at a time, so a finding longer than the window would otherwise begin again each day
+    under a new id. ``stored`` rows have ``finding_id``, ``label``, the place's fields and
+    ``first_seen``/``last_seen`` as epoch seconds."""
+    earlier: dict = {}
+    for row in stored:
+        earlier.setdefault(incident_key(row, row["label"]), []).append(row)
+    taken = set()
+    for row in sorted(found, key=lambda r: r["first_seen"]):
+        before = [s for s in earlier.get(incident_key(row, row["label"]), ())
+                  if s["finding_id"] not in taken and s["first_seen"] <= row["last_seen"] + timeout
+                  and s["last_seen"] >= row["first_seen"] - timeout]
+        if before:
+            row["finding_id"] = min(before, key=lambda s: (s["first_seen"], s["finding_id"]))["finding_id"]
+            taken.add(row["finding_id"])

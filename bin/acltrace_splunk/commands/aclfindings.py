@@ -5,7 +5,9 @@ the indexers) come from any time range, in any order, in several chunks; the las
 finding. Memory is the rows' aggregates, not events. Each finding has the script's ``COLUMNS``:
 ``_time`` (first_seen), the incident's columns, ``bs_reason`` and ``finding_id`` (the KV store key).
 
-Records. A row whose counts or times cannot be read is skipped and counted; one warning says how many.
+Records. A record with a ``finding_id`` is a finding stored before (the findings search appends the
+KV store's recent findings): a finding that continues it keeps its id (``findings.carry_over``). A row
+whose counts or times cannot be read is skipped and counted; one warning says how many.
 """
 from acltrace.triage.findings import GROUP, STATS, findings
 from acltrace_splunk.commands.aclincidents import row
@@ -14,6 +16,7 @@ from acltrace_splunk.records import epoch, one, seconds
 
 MAX_TIMEOUT = 86400.0
 _LISTS = ("dest_ip", "dest_port")
+STORED = ("finding_id", "label", "dvc", "src_interface", "src_mac", "src_ip", "first_seen", "last_seen")
 
 
 def summary_row(record):
@@ -36,10 +39,21 @@ def summary_row(record):
     return out
 
 
+def stored_finding(record):
+    """The core's row of a stored finding: its id, label, place and times (epoch seconds)."""
+    out = {name: one(record.get(name)) or "" for name in STORED}
+    first, last = epoch(out["first_seen"]), epoch(out["last_seen"])
+    if first is None or last is None or not out["label"]:
+        raise ValueError("no label, first_seen or last_seen")
+    out["first_seen"], out["last_seen"] = first, last
+    return out
+
+
 class AclFindings(RecordCommand):
     name = "aclfindings"
     type = "reporting"
-    required_fields = ("_time", *GROUP, *STATS)   # what it reads: splunkd need send nothing else
+    # what it reads (summary rows, and stored findings: STORED less GROUP's fields); splunkd sends no more
+    required_fields = ("_time", *GROUP, *STATS, "finding_id", "label", "first_seen", "last_seen")
     run_in_preview = False                        # findings are only whole at the end
     collect = FEWER_COLLECTIONS
 
@@ -48,6 +62,7 @@ class AclFindings(RecordCommand):
         self.columns = tuple(columns)
         self.timeout = 300.0
         self.rows = []
+        self.stored = []
         self.skipped = 0
 
     def prepare(self):
@@ -59,13 +74,15 @@ class AclFindings(RecordCommand):
     def process(self, records, finished):
         for record in records:
             try:
-                self.rows.append(summary_row(record))
+                if one(record.get("finding_id")):
+                    self.stored.append(stored_finding(record))
+                else:
+                    self.rows.append(summary_row(record))
             except (TypeError, ValueError):   # a row it cannot read: skip and count it
                 self.skipped += 1
         if finished:
-            for finding in findings(self.rows, timeout=self.timeout):
+            for finding in findings(self.rows, timeout=self.timeout, stored=self.stored):
                 yield row(finding, self.columns)
-            self.rows = []
+            self.rows, self.stored = [], []
             if self.skipped:
-                self.warn(f"aclfindings skipped {self.skipped} summary row(s) whose counts or times it could "
-                          "not read")
+                self.warn(f"aclfindings skipped {self.skipped} row(s) whose counts or times it could not read")
