@@ -230,6 +230,13 @@ class Aggregates:
             return 0
         return entry.events if type(entry) is Agg else sum(agg.events for agg in entry.values())
 
+    def most(self, key: tuple) -> int:
+        """An upper bound of the distinct values any window of ``key`` counts (``Agg.distinct``'s first)."""
+        entry = self._aggs.get(key)
+        if entry is None:
+            return 0
+        return entry.distinct()[0] if type(entry) is Agg else sum(agg.distinct()[0] for agg in entry.values())
+
     def buckets(self, key: tuple) -> list:
         """The buckets ``key`` has events in."""
         entry = self._aggs.get(key)

@@ -76,6 +76,7 @@ SCAN_MIN_TARGETS = (8, 20, 40)      # hosts on one port, or ports of one host, p
 SCAN_MIN_SPREAD = 0.5               # ... each probed about once: new targets per denied probe
 DISTRIBUTED_MIN_SOURCES = 50        # one service probed by this many sources ...
 DISTRIBUTED_MIN_DESTS = 50          # ... on this many hosts: a distributed (Mirai-like) scan
+_FEWEST_TARGETS = min(SCAN_MIN_TARGETS)
 
 
 def _duration(seconds: float) -> str:
@@ -99,6 +100,7 @@ class Classifier:
         self._aggregates = Aggregates(self.window)
         self._probe_keys: dict = {}     # source -> its hosts/ports keys (a scanner's other probes)
         self._scanners: dict = {}       # (source, first, last bucket) -> its scan, or None (a cache)
+        self._reaching: dict = {}       # source -> its probe keys that may reach a scan's targets (a cache)
         self._probed: dict = {}         # source -> its denied probes (a bound on any of its keys' targets)
         self._spreads: dict = {}        # (service key, finest window) -> a distributed scan, or None (a cache)
         self._window_cache: dict = {}   # bucket -> its windows (``_windows``)
@@ -155,6 +157,7 @@ class Classifier:
     def size(self) -> int:
         """Aggregates, distinct values and cached verdicts held: what the memory bound counts."""
         return (self._aggregates.size() + sum(map(len, self._probe_keys.values())) + len(self._scanners)
+                + sum(map(len, self._reaching.values()))
                 + len(self._probed) + len(self._spreads))
 
     def _label(self, ev: Optional[dict], time: Optional[float], keys: Optional[dict]) -> dict:
@@ -340,7 +343,11 @@ class Classifier:
             return self._scanners[cached]
         best = None
         window = self._aggregates.window
-        for key in self._probe_keys.get(src, ()):
+        keys = self._reaching.get(src)
+        if keys is None:                # pass 2 adds nothing: a key that never reaches the fewest never will
+            most = self._aggregates.most
+            keys = self._reaching[src] = [k for k in self._probe_keys.get(src, ()) if most(k) >= _FEWEST_TARGETS]
+        for key in keys:
             agg = window(key, lo, hi)
             if agg is None:
                 continue
