@@ -54,12 +54,13 @@ INCIDENT_COLUMNS = (
 class SampledCounter:
     """Counts of at most ``size`` values: those with the smallest CRC-32, so the same values are
     kept (with exact counts) whatever order they come in; the top value is read from them."""
-    __slots__ = ("size", "counts", "seen")
+    __slots__ = ("size", "counts", "seen", "_worst")
 
     def __init__(self, size: int = _NET_CAP):
         self.size = size
         self.counts: dict = {}
         self.seen = 0
+        self._worst = None      # the largest rank kept, once full (None: to be found again)
 
     @staticmethod
     def _rank(value: str) -> tuple:
@@ -67,15 +68,20 @@ class SampledCounter:
 
     def add(self, value: str, n: int = 1) -> None:
         self.seen += n
-        if value in self.counts:
-            self.counts[value] += n
+        counts = self.counts
+        if value in counts:
+            counts[value] += n
             return
-        if len(self.counts) >= self.size:
-            worst = max(self.counts, key=self._rank)
-            if self._rank(value) > self._rank(worst):
+        if len(counts) >= self.size:
+            worst = self._worst
+            if worst is None:
+                worst = max(map(self._rank, counts))
+            if self._rank(value) > worst:
+                self._worst = worst
                 return
-            del self.counts[worst]
-        self.counts[value] = n
+            del counts[worst[1]]
+        self._worst = None
+        counts[value] = n
 
     def merge(self, other: "SampledCounter") -> None:
         self.seen += other.seen
