@@ -76,7 +76,6 @@ SCAN_MIN_TARGETS = (8, 20, 40)      # hosts on one port, or ports of one host, p
 SCAN_MIN_SPREAD = 0.5               # ... each probed about once: new targets per denied probe
 DISTRIBUTED_MIN_SOURCES = 50        # one service probed by this many sources ...
 DISTRIBUTED_MIN_DESTS = 50          # ... on this many hosts: a distributed (Mirai-like) scan
-_FEWEST_TARGETS = min(SCAN_MIN_TARGETS)
 
 
 def _duration(seconds: float) -> str:
@@ -344,9 +343,9 @@ class Classifier:
         best = None
         window = self._aggregates.window
         keys = self._reaching.get(src)
-        if keys is None:                # pass 2 adds nothing: a key that never reaches the fewest never will
+        if keys is None:                # pass 2 adds nothing: a key below the fewest targets stays below
             most = self._aggregates.most
-            keys = self._reaching[src] = [k for k in self._probe_keys.get(src, ()) if most(k) >= _FEWEST_TARGETS]
+            keys = self._reaching[src] = [k for k in self._probe_keys.get(src, ()) if most(k) >= SCAN_MIN_TARGETS[0]]
         for key in keys:
             agg = window(key, lo, hi)
             if agg is None:

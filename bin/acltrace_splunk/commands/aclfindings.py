@@ -52,8 +52,7 @@ def stored_finding(record):
 class AclFindings(RecordCommand):
     name = "aclfindings"
     type = "reporting"
-    # what it reads (summary rows, and stored findings: STORED less GROUP's fields); splunkd sends no more
-    required_fields = ("_time", *GROUP, *STATS, "finding_id", "label", "first_seen", "last_seen")
+    required_fields = tuple(dict.fromkeys(("_time", *GROUP, *STATS, *STORED)))   # what it reads, no more
     run_in_preview = False                        # findings are only whole at the end
     collect = FEWER_COLLECTIONS
 
